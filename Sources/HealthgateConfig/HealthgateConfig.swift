@@ -1,0 +1,1 @@
+// HealthgateConfig: placeholder until its issue lands.

@@ -1,0 +1,1 @@
+// HealthgateCore: placeholder until its issue lands.

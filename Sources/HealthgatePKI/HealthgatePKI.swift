@@ -1,0 +1,1 @@
+// HealthgatePKI: placeholder until its issue lands.

@@ -1,0 +1,1 @@
+// HealthgateServer: placeholder until its issue lands.

@@ -1,0 +1,1 @@
+// HealthgateSimulators: placeholder until its issue lands.

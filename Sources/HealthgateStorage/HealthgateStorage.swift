@@ -1,0 +1,1 @@
+// HealthgateStorage: placeholder until its issue lands.

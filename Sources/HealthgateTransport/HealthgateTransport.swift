@@ -1,0 +1,1 @@
+// HealthgateTransport: placeholder until its issue lands.

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// The `healthgate` command: the gateway, its operations tools, and the local federation demo.
+@main
+struct Healthgate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "healthgate",
+        abstract: "The inter-city health-code federation gateway."
+    )
+}

@@ -1,0 +1,1 @@
+// HealthgateAdaptersTests: filled by its issue.

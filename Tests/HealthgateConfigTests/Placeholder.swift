@@ -1,0 +1,1 @@
+// HealthgateConfigTests: filled by its issue.

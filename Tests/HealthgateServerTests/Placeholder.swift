@@ -1,0 +1,1 @@
+// HealthgateServerTests: filled by its issue.

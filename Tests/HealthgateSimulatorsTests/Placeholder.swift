@@ -1,0 +1,1 @@
+// HealthgateSimulatorsTests: filled by its issue.

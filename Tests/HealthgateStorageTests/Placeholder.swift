@@ -1,0 +1,1 @@
+// HealthgateStorageTests: filled by its issue.

@@ -1,0 +1,1 @@
+// HealthgateTransportTests: filled by its issue.
