@@ -1,0 +1,58 @@
+import Crypto
+import Foundation
+import HealthgateModel
+import X509
+import Yams
+
+/// Reads and validates a configuration file into a `GatewayConfiguration`, reporting every issue at once.
+public struct ConfigLoader: Sendable {
+    /// The instant certificates are checked against.
+    public var now: @Sendable () -> Date
+    /// The environment passphrase variables are looked up in.
+    public var environment: [String: String]
+
+    public init(now: @escaping @Sendable () -> Date = { Date() },
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.now = now
+        self.environment = environment
+    }
+
+    /// Loads `path`; paths inside are relative to the file's folder.
+    public func load(path: String) throws(ConfigValidationError) -> GatewayConfiguration {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        guard let data = FileManager.default.contents(atPath: absolute) else {
+            throw ConfigValidationError(issues: [ConfigIssue("(file)", "cannot read \(absolute)")])
+        }
+        let modified = (try? FileManager.default.attributesOfItem(atPath: absolute)[.modificationDate] as? Date) ?? now()
+        let file: ConfigFile
+        do {
+            file = try YAMLDecoder().decode(ConfigFile.self, from: data)
+        } catch let error as DecodingError {
+            throw ConfigValidationError(issues: [Self.issue(from: error)])
+        } catch {
+            throw ConfigValidationError(issues: [ConfigIssue("(file)", "not valid YAML")])
+        }
+        let base = URL(fileURLWithPath: absolute).deletingLastPathComponent().path
+        var validator = ConfigValidator(file: file, baseDirectory: base, now: now(), environment: environment)
+        return try validator.validate(sourcePath: absolute, modified: modified)
+    }
+
+    private static func issue(from error: DecodingError) -> ConfigIssue {
+        func dotted(_ path: [any CodingKey]) -> String {
+            path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+                .replacingOccurrences(of: ".[", with: "[")
+        }
+        switch error {
+        case .typeMismatch(let type, let context):
+            return ConfigIssue(dotted(context.codingPath), "expected \(type)")
+        case .valueNotFound(let type, let context):
+            return ConfigIssue(dotted(context.codingPath), "missing \(type)")
+        case .keyNotFound(let key, let context):
+            return ConfigIssue(dotted(context.codingPath + [key]), "missing")
+        case .dataCorrupted(let context):
+            return ConfigIssue(dotted(context.codingPath).isEmpty ? "(file)" : dotted(context.codingPath), "not valid YAML")
+        @unknown default:
+            return ConfigIssue("(file)", "not valid YAML")
+        }
+    }
+}

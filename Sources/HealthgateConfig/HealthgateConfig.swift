@@ -1,1 +1,0 @@
-// HealthgateConfig: placeholder until its issue lands.
