@@ -77,6 +77,9 @@ public struct HealthgateError: Error, Hashable, Sendable, CustomStringConvertibl
     public var isTransient: Bool
     /// The issuer's own wait hint before a retry, in seconds (Shanghai `Retry-After`).
     public var retryAfterSeconds: Int?
+    /// The issuer's document's minimum wait before its one retry, in milliseconds (Hangzhou `SYSTEM_BUSY`, Beijing
+    /// `2001`: no sooner than 200 ms); `nil` when the document sets none.
+    public var retryAfterMilliseconds: Int? = nil
 
     public init(_ code: Code, _ detail: String, transient: Bool = false, retryAfterSeconds: Int? = nil) {
         self.code = code
@@ -94,6 +97,12 @@ public struct HealthgateError: Error, Hashable, Sendable, CustomStringConvertibl
     /// The issuer is unreachable or busy (transient).
     public static func unavailable(_ detail: String, retryAfterSeconds: Int? = nil) -> HealthgateError {
         .init(.issuerUnavailable, detail, transient: true, retryAfterSeconds: retryAfterSeconds)
+    }
+    /// The issuer is busy and its document allows one retry after `retryAfterMilliseconds` (transient).
+    public static func busy(_ detail: String, retryAfterMilliseconds: Int) -> HealthgateError {
+        var error = HealthgateError(.issuerUnavailable, detail, transient: true)
+        error.retryAfterMilliseconds = retryAfterMilliseconds
+        return error
     }
     /// A malformed request to the gateway.
     public static func badRequest(_ detail: String) -> HealthgateError { .init(.badRequest, detail) }
