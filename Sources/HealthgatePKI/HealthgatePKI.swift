@@ -1,1 +1,0 @@
-// HealthgatePKI: placeholder until its issue lands.
