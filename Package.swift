@@ -209,6 +209,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "HealthgatePKITests",
+            dependencies: [
+                "HealthgatePKI",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "HealthgateStorageTests",
             dependencies: ["HealthgateStorage", "HealthgateModel"],
             swiftSettings: swiftSettings
