@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import HealthgateModel
 
@@ -71,7 +70,7 @@ public struct HangzhouAdapter: CityAdapter {
 
     /// Lower-case hex SHA-256 of the UTF-8 bytes of `<ID number, upper case>|<code_content>` (`id_no_sha256`).
     public func idDigest(of id: ResidentID, code: RecognisedCode, holderRef: String) -> String {
-        Self.sha256Hex(id.value.uppercased() + "|" + code.content)
+        TransferDigest.compute(id: id, holderPart: code.content)
     }
 
     /// Canonical reasons as `color_reason` codes (`R12`), fallbacks marked lossy.
@@ -155,12 +154,5 @@ public struct HangzhouAdapter: CityAdapter {
             HTTPField("Content-Type", "application/json; charset=utf-8"),
             HTTPField("X-HZ-Request-Id", requestID.uuidString.lowercased()),
         ]
-    }
-
-    static func sha256Hex(_ text: String) -> String {
-        SHA256.hash(data: Array(text.utf8)).map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
     }
 }
