@@ -1,1 +1,0 @@
-// HealthgateSimulators: placeholder until its issue lands.
