@@ -1,0 +1,103 @@
+import CCurl
+import Foundation
+import Synchronization
+
+/// One request in flight: its easy handle, the response being collected, and the continuation to resume.
+///
+/// A transfer is retained once through `Unmanaged` when it joins the multi handle (the pointer curl's callbacks and
+/// `CURLINFO_PRIVATE` carry) and released exactly once when it leaves it, in ``CurlEventLoop``.
+final class CurlTransfer: @unchecked Sendable {
+    // @unchecked Sendable: the response state, `easy` and `continuation` are written on the submitting task before
+    // ``CurlEventLoop/submit(_:)`` (whose lock publishes them) and afterwards only on the curl thread; the one field
+    // other threads touch, `cancelRequested`, is atomic.
+
+    let easy: CurlEasyHandle
+    let endpoint: String
+    let maxResponseBytes: Int
+
+    /// Set by a cancellation handler on any thread; read by the curl thread.
+    private let cancelRequested = Atomic<Bool>(false)
+
+    // MARK: curl-thread state
+    private var continuation: CheckedContinuation<Result<HTTPResponse, TransportError>, Never>?
+    private(set) var body: [UInt8] = []
+    private(set) var headers = HTTPHeaders()
+    /// True once our own size check stopped the transfer.
+    private(set) var exceededLimit = false
+
+    init(easy: CurlEasyHandle, endpoint: String, maxResponseBytes: Int) {
+        self.easy = easy
+        self.endpoint = endpoint
+        self.maxResponseBytes = maxResponseBytes
+    }
+
+    /// Records the continuation; call once, before submission.
+    func setContinuation(_ continuation: CheckedContinuation<Result<HTTPResponse, TransportError>, Never>) {
+        self.continuation = continuation
+    }
+
+    /// Marks the transfer as cancelled; the curl thread acts on it.
+    func requestCancel() { cancelRequested.store(true, ordering: .releasing) }
+
+    var isCancelRequested: Bool { cancelRequested.load(ordering: .acquiring) }
+
+    /// Resumes the caller exactly once; later calls do nothing.
+    func complete(_ result: Result<HTTPResponse, TransportError>) {
+        guard let continuation else { return }
+        self.continuation = nil
+        continuation.resume(returning: result)
+    }
+
+    // MARK: callbacks (curl thread)
+
+    /// Appends body bytes; returns false (stop the transfer) once the limit would be exceeded.
+    func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard body.count + bytes.count <= maxResponseBytes else {
+            exceededLimit = true
+            return false
+        }
+        body.append(contentsOf: bytes)
+        return true
+    }
+
+    /// Takes one raw header line; a new status line starts a new header block (after a 1xx answer).
+    /// Returns false when a `Content-Length` already announces more than the limit.
+    func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard var line = String(validating: bytes, as: UTF8.self) ?? String(bytes: bytes, encoding: .isoLatin1)
+        else { return true }
+        while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
+        if line.hasPrefix("HTTP/") {
+            headers = HTTPHeaders()
+            return true
+        }
+        guard let colon = line.firstIndex(of: ":") else { return true }
+        let name = String(line[..<colon])
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        headers.add(name: name, value: value)
+        if name.lowercased() == "content-length", let length = Int(value), length > maxResponseBytes {
+            exceededLimit = true
+            return false
+        }
+        return true
+    }
+}
+
+// MARK: C callbacks: `userdata` is the transfer's Unmanaged pointer, valid while it is in the multi handle.
+
+/// `CURLOPT_WRITEFUNCTION`: returning anything but `size * count` aborts with `CURLE_WRITE_ERROR`.
+let curlWriteCallback: curl_write_callback = { data, size, count, userdata in
+    guard let userdata else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+    let length = size * count
+    let accepted = transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: length))
+    return accepted ? length : 0
+}
+
+/// `CURLOPT_HEADERFUNCTION`: one header line per call.
+let curlHeaderCallback: curl_write_callback = { data, size, count, userdata in
+    guard let userdata else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+    let length = size * count
+    let accepted = transfer.receiveHeaderLine(UnsafeRawBufferPointer(start: data, count: length))
+    return accepted ? length : 0
+}

@@ -1,1 +1,0 @@
-// HealthgateTransport: placeholder until its issue lands.
