@@ -1,0 +1,78 @@
+import Foundation
+import HealthgateAdapters
+import HealthgateConfig
+import HealthgateModel
+import Synchronization
+
+/// The adapters of the configured cities, by region, rebuilt on configuration reload; Shanghai key stores survive
+/// reloads (their refreshed keys are worth keeping).
+public final class AdapterRegistry: Sendable {
+    /// Builds the adapter of one configured city (the default knows every `AdapterKind`).
+    public typealias Factory = @Sendable (CityConfiguration, ShanghaiKeyStore?) throws(HealthgateError) -> any CityAdapter
+
+    private struct State {
+        var adapters: [RegionCode: any CityAdapter] = [:]
+        var order: [RegionCode] = []
+        var keyStores: [RegionCode: ShanghaiKeyStore] = [:]
+        var keySetPaths: [RegionCode: String] = [:]
+    }
+
+    private let state = Mutex(State())
+    private let factory: Factory
+
+    /// A registry built from `configuration`.
+    public init(configuration: GatewayConfiguration, factory: @escaping Factory = AdapterRegistry.defaultFactory,
+                now: Date = Date()) throws(HealthgateError) {
+        self.factory = factory
+        try rebuild(from: configuration, now: now)
+    }
+
+    /// The adapter for `region`.
+    public func adapter(for region: RegionCode) -> (any CityAdapter)? { state.withLock { $0.adapters[region] } }
+
+    /// Every adapter, in configuration order.
+    public var all: [any CityAdapter] { state.withLock { s in s.order.compactMap { s.adapters[$0] } } }
+
+    /// The Shanghai key store of `region`, when that city is a `shanghai` kind.
+    public func keyStore(for region: RegionCode) -> ShanghaiKeyStore? { state.withLock { $0.keyStores[region] } }
+
+    /// Rebuilds every adapter from a new snapshot; key stores whose key-set file did not change are kept.
+    public func rebuild(from configuration: GatewayConfiguration, now: Date = Date()) throws(HealthgateError) {
+        var next = State()
+        let previous = state.withLock { $0 }
+        for city in configuration.cities {
+            var store: ShanghaiKeyStore?
+            if city.kind == .shanghai {
+                if let kept = previous.keyStores[city.region], previous.keySetPaths[city.region] == city.keySetPath {
+                    store = kept
+                } else {
+                    store = ShanghaiKeyStore(try Self.configuredKeySet(city))
+                }
+                next.keyStores[city.region] = store
+                next.keySetPaths[city.region] = city.keySetPath
+            }
+            next.adapters[city.region] = try factory(city, store)
+            next.order.append(city.region)
+        }
+        state.withLock { $0 = next }
+    }
+
+    /// The JWK set configured by hand for a Shanghai city.
+    static func configuredKeySet(_ city: CityConfiguration) throws(HealthgateError) -> ShanghaiKeySet {
+        guard let path = city.keySetPath else { return .empty }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw HealthgateError(.internalError, "the configured key set of \(city.name) cannot be read")
+        }
+        return try ShanghaiKeySet(jwks: [UInt8](data))
+    }
+
+    /// The adapter of each kind.
+    public static let defaultFactory: Factory = { city, store throws(HealthgateError) in
+        switch city.kind {
+        case .hangzhou: return HangzhouAdapter()
+        case .shanghai: return ShanghaiAdapter(keys: store ?? ShanghaiKeyStore())
+        case .beijing, .federation:
+            throw HealthgateError(.internalError, "adapter kind \(city.kind.rawValue) is not available in this build")
+        }
+    }
+}

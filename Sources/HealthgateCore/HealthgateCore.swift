@@ -1,1 +1,0 @@
-// HealthgateCore: placeholder until its issue lands.

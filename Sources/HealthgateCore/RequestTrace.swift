@@ -1,0 +1,25 @@
+import HealthgateModel
+import Synchronization
+
+/// What one request's flow learned on its way, for the audit record, whether it succeeded or failed.
+public final class RequestTrace: Sendable {
+    /// The fields gathered so far.
+    public struct Fields: Sendable {
+        public var purpose: String?
+        public var issuer: RegionCode?
+        public var holder: HolderPseudonym?
+        public var status: HealthStatus?
+        public var freshness: Freshness?
+        public var upstreamAttempts = 0
+    }
+
+    private let fields = Mutex(Fields())
+
+    public init() {}
+
+    /// A copy of the fields.
+    public var snapshot: Fields { fields.withLock { $0 } }
+
+    /// Changes the fields.
+    public func update(_ body: (inout Fields) -> Void) { fields.withLock { body(&$0) } }
+}

@@ -1,0 +1,232 @@
+import Foundation
+import HealthgateAdapters
+import HealthgateConfig
+import HealthgateModel
+import Logging
+import Synchronization
+
+/// The verify flow: recognise → local checks → cache → the issuer's adapter → transport (one retry of a transient
+/// failure) → canonical → cache store; with a per-city circuit breaker and, when the issuer is unavailable, bounded
+/// stale answers or Shanghai's signature-only result. Auditing is the caller's (the server's) last step.
+public final class VerificationService: Sendable {
+    /// The shortest wait before retrying a transient failure (Hangzhou `SYSTEM_BUSY`, Beijing 2001).
+    public static let minimumRetryDelay: Duration = .milliseconds(200)
+
+    let configuration: ConfigStore
+    let adapters: AdapterRegistry
+    let transport: any CityTransport
+    let cache: any VerificationCaching
+    let clock: any WallClock
+    let metrics: GatewayMetrics
+    let logger: Logger
+    private let breakers = Mutex<[RegionCode: CircuitBreaker]>([:])
+
+    public init(configuration: ConfigStore, adapters: AdapterRegistry, transport: any CityTransport,
+                cache: any VerificationCaching, clock: any WallClock = SystemWallClock(),
+                metrics: GatewayMetrics = GatewayMetrics(), logger: Logger = Logger(label: "healthgate.verify")) {
+        self.configuration = configuration
+        self.adapters = adapters
+        self.transport = transport
+        self.cache = cache
+        self.clock = clock
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// The circuit breaker of a city.
+    public func breaker(for region: RegionCode) -> CircuitBreaker {
+        breakers.withLock { map in
+            if let breaker = map[region] { return breaker }
+            let breaker = CircuitBreaker()
+            map[region] = breaker
+            return breaker
+        }
+    }
+
+    /// Which configured city issued `qr`, after every local check; refreshes Shanghai's key set once (at most once a
+    /// minute) when a token names an unknown `kid`.
+    public func recognise(_ qr: String) async throws(HealthgateError) -> (RecognisedCode, any CityAdapter) {
+        guard !qr.isEmpty, qr.utf8.count <= 4096 else { throw .malformed("the QR content is empty or too long") }
+        do {
+            return try recogniseOnce(qr)
+        } catch let error where error.code == .codeForged {
+            guard await refreshKeysAfterUnknownKID() else { throw error }
+            return try recogniseOnce(qr)
+        }
+    }
+
+    private func recogniseOnce(_ qr: String) throws(HealthgateError) -> (RecognisedCode, any CityAdapter) {
+        let now = clock.now()
+        for adapter in adapters.all {
+            if let code = try adapter.recognise(qr, now: now) { return (code, adapter) }
+        }
+        throw HealthgateError(.unknownIssuer, "no configured city issues codes of this shape")
+    }
+
+    /// Fetches the key set of every Shanghai city whose store met an unknown `kid` and may refresh now; `true` when a
+    /// set was replaced.
+    func refreshKeysAfterUnknownKID() async -> Bool {
+        let config = configuration.current
+        var replaced = false
+        for city in config.cities where city.kind == .shanghai {
+            guard let store = adapters.keyStore(for: city.region), store.claimRefresh(now: clock.now()) else { continue }
+            if (try? await KeySetRefresher.refresh(city: city, store: store, configuration: config,
+                                                   transport: transport, clock: clock)) != nil {
+                replaced = true
+            }
+        }
+        return replaced
+    }
+
+    /// Verifies a code for a checkpoint (or a peer): a canonical result, possibly `cached`, `stale` or
+    /// `signature-only`. `deadline` bounds the whole flow, retries included.
+    public func verify(_ qr: String, purpose: VerificationPurpose, trace: RequestTrace,
+                       deadline: ContinuousClock.Instant) async throws(HealthgateError) -> VerificationResult {
+        trace.update { $0.purpose = purpose.description }
+        let (code, adapter) = try await recognise(qr)
+        trace.update { $0.issuer = code.issuer }
+        let result = try await verify(code: code, adapter: adapter, purpose: purpose, trace: trace, deadline: deadline)
+        trace.update {
+            $0.holder = result.holder
+            $0.status = result.status
+            $0.freshness = result.freshness
+        }
+        return result
+    }
+
+    /// The flow after recognition.
+    func verify(code: RecognisedCode, adapter: any CityAdapter, purpose: VerificationPurpose, trace: RequestTrace,
+                deadline: ContinuousClock.Instant) async throws(HealthgateError) -> VerificationResult {
+        let config = configuration.current
+        guard let city = config.city(region: code.issuer) else {
+            throw HealthgateError(.unknownIssuer, "the issuer is not configured")
+        }
+        let now = clock.now()
+        var entry: CachedVerification?
+        if case .checkpoint = purpose {
+            do {
+                entry = try await cache.lookup(issuer: code.issuer, holderKey: code.holderKey, now: now)
+            } catch {
+                logger.warning("cache lookup failed; asking the issuer", metadata: ["city": "\(city.name)"])
+            }
+            if let entry, city.freshness > .zero, now.timeIntervalSince(entry.storedAt) <= city.freshness.seconds {
+                metrics.cache(city: city.name, result: "hit")
+                trace.update { $0.holder = entry.result.holder }
+                return entry.result.with(freshness: .cached)
+            }
+        }
+        let breaker = breaker(for: code.issuer)
+        do throws(HealthgateError) {
+            guard breaker.allows() else {
+                throw HealthgateError.unavailable("\(city.name) is failing; its circuit breaker is open")
+            }
+            let live = try await callIssuer(code: code, adapter: adapter, city: city, config: config, purpose: purpose,
+                                            trace: trace, deadline: deadline)
+            breaker.recordSuccess()
+            metrics.breaker(city: city.name, open: false)
+            if case .checkpoint = purpose { await store(live, code: code, city: city) }
+            metrics.cache(city: city.name, result: entry == nil ? "miss" : "expired")
+            return live.result
+        } catch {
+            if error.code == .issuerUnavailable {
+                if breaker.allows(), breaker.recordFailure(threshold: config.breaker.failures, openFor: config.breaker.openFor) {
+                    logger.warning("circuit breaker opened", metadata: ["city": "\(city.name)"])
+                }
+                metrics.breaker(city: city.name, open: breaker.isOpen())
+                if let degraded = degraded(code: code, entry: entry, city: city, config: config, now: clock.now()) {
+                    return degraded
+                }
+            } else if error.code == .issuerError || error.code == .codeNotFound || error.code == .codeExpired
+                || error.code == .issuerRefused {
+                breaker.recordSuccess()  // the issuer answered
+            }
+            throw error
+        }
+    }
+
+    /// The answer when the issuer is unavailable: a stale entry within the stale limit, or Shanghai's signed status.
+    func degraded(code: RecognisedCode, entry: CachedVerification?, city: CityConfiguration,
+                  config: GatewayConfiguration, now: Date) -> VerificationResult? {
+        if let entry, city.staleLimit > .zero, now.timeIntervalSince(entry.storedAt) <= city.staleLimit.seconds {
+            metrics.cache(city: city.name, result: "stale")
+            return entry.result.with(freshness: .stale, allowDegradedAdmit: city.allowStaleAdmit)
+        }
+        if city.kind == .shanghai {
+            return ShanghaiAdapter.signatureOnlyResult(for: code, pseudonyms: config.pseudonymKey,
+                                                       allowDegradedAdmit: city.allowSignatureOnlyAdmit)
+        }
+        return nil
+    }
+
+    /// A live native verification (no cache): for transfers, which need the ID digest.
+    public func verifyLive(code: RecognisedCode, adapter: any CityAdapter, purpose: VerificationPurpose,
+                           trace: RequestTrace, deadline: ContinuousClock.Instant) async throws(HealthgateError)
+        -> NativeVerification {
+        let config = configuration.current
+        guard let city = config.city(region: code.issuer) else {
+            throw HealthgateError(.unknownIssuer, "the issuer is not configured")
+        }
+        return try await callIssuer(code: code, adapter: adapter, city: city, config: config, purpose: purpose,
+                                    trace: trace, deadline: deadline)
+    }
+
+    private func store(_ live: NativeVerification, code: RecognisedCode, city: CityConfiguration) async {
+        let storedAt = live.result.asOf
+        var expires = storedAt.addingTimeInterval(max(city.freshness.seconds, city.staleLimit.seconds))
+        if let validUntil = code.validUntil, validUntil < expires { expires = validUntil }
+        guard expires > storedAt else { return }
+        do {
+            try await cache.store(live, code: code, storedAt: storedAt, expiresAt: expires)
+        } catch {
+            logger.warning("cache store failed", metadata: ["city": "\(city.name)"])
+        }
+    }
+
+    /// Sends the native request, retrying one transient failure: no sooner than 200 ms, after `Retry-After` when the
+    /// issuer gave one, and never past `deadline`.
+    func callIssuer(code: RecognisedCode, adapter: any CityAdapter, city: CityConfiguration,
+                    config: GatewayConfiguration, purpose: VerificationPurpose, trace: RequestTrace,
+                    deadline: ContinuousClock.Instant) async throws(HealthgateError) -> NativeVerification {
+        var attempt = 0
+        while true {
+            attempt += 1
+            trace.update { $0.upstreamAttempts = attempt }
+            let remaining = deadline - .now
+            guard remaining > .zero else { throw .unavailable("the request deadline passed before \(city.name) answered") }
+            let request = adapter.verifyRequest(for: code, purpose: purpose, caller: config.home, requestID: UUID(),
+                                                now: clock.now())
+            let started = ContinuousClock.now
+            do throws(HealthgateError) {
+                let response = try await transport.send(request, to: city, timeout: min(city.deadline, remaining))
+                let receivedAt = clock.now()
+                let parsed: NativeVerification
+                do {
+                    parsed = try adapter.parseVerifyResponse(response, for: code, receivedAt: receivedAt,
+                                                             pseudonyms: config.pseudonymKey)
+                } catch {
+                    metrics.upstream(city: city.name, duration: .now - started, outcome: error.code.rawValue)
+                    throw error
+                }
+                metrics.upstream(city: city.name, duration: .now - started, outcome: "ok")
+                return parsed
+            } catch {
+                if error.code == .issuerUnavailable, error.isTransient {
+                    metrics.upstream(city: city.name, duration: .now - started, outcome: error.code.rawValue)
+                }
+                guard error.isTransient, attempt == 1 else { throw error }
+                var wait = Self.minimumRetryDelay
+                if let seconds = error.retryAfterSeconds { wait = max(wait, .seconds(seconds)) }
+                if let millis = error.retryAfterMilliseconds { wait = max(wait, .milliseconds(millis)) }
+                guard ContinuousClock.now + wait < deadline else { throw error }
+                do { try await Task.sleep(for: wait) } catch { throw .unavailable("the request was cancelled") }
+            }
+        }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a `TimeInterval`.
+    public var seconds: TimeInterval {
+        TimeInterval(components.seconds) + TimeInterval(components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import HealthgateConfig
+import HealthgateCore
+import HealthgateModel
+import Hummingbird
+import Logging
+import X509
+
+/// Runs around every request on the mutual-TLS port: authenticates the verified client certificate (EKU clientAuth,
+/// within its validity), maps it to roles, refuses a caller the route does not allow (403), renders every error as
+/// problem+json, and writes exactly one audit record before the answer leaves (503 `audit-unavailable` when it
+/// cannot).
+public struct GatewayMiddleware: RouterMiddleware {
+    public typealias Context = GatewayRequestContext
+
+    let configuration: ConfigStore
+    let identities: any IdentitySource
+    let audit: any AuditRecording
+    let clock: any WallClock
+    let metrics: GatewayMetrics
+    let logger: Logger
+
+    public init(configuration: ConfigStore, identities: any IdentitySource, audit: any AuditRecording,
+                clock: any WallClock = SystemWallClock(), metrics: GatewayMetrics = GatewayMetrics(),
+                logger: Logger = Logger(label: "healthgate.server")) {
+        self.configuration = configuration
+        self.identities = identities
+        self.audit = audit
+        self.clock = clock
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response {
+        let started = ContinuousClock.now
+        let receivedAt = clock.now()
+        let config = configuration.current
+        var context = context
+        context.deadline = started + config.listen.requestDeadline
+        let route = RoutePolicy.route(method: request.method.rawValue, path: request.uri.path, configuration: config)
+        let routeName = route?.name ?? "other"
+
+        var response: Response
+        var errorCode: String?
+        do throws(HealthgateError) {
+            let caller = try await authenticate(request, context: context, config: config, now: receivedAt)
+            context.caller = caller
+            guard let route else { throw HealthgateError(.notFound, "no such endpoint") }
+            guard !caller.roles.isDisjoint(with: route.roles) else {
+                throw HealthgateError(.forbidden, "this certificate's role may not call \(route.name)")
+            }
+            do {
+                response = try await next(request, context)
+            } catch let error as HealthgateError {
+                throw error
+            } catch {
+                logger.error("handler failed", metadata: ["route": "\(routeName)", "error": "\(type(of: error))"])
+                throw HealthgateError(.internalError, "the gateway failed to answer")
+            }
+        } catch {
+            errorCode = error.code.rawValue
+            response = Problem(error).response
+        }
+
+        let trace = context.trace.snapshot
+        let entry = AuditEntry(
+            time: receivedAt, callerSubject: context.caller?.subject ?? "-",
+            callerFingerprint: context.caller?.fingerprint ?? "-",
+            role: context.caller.map { Self.roleWord($0.roles, allowed: route?.roles ?? []) } ?? "-",
+            route: routeName, purpose: trace.purpose, issuer: trace.issuer, holder: trace.holder,
+            status: errorCode == nil ? trace.status : nil, freshness: errorCode == nil ? trace.freshness : nil,
+            errorCode: errorCode, httpStatus: response.status.code, upstreamAttempts: trace.upstreamAttempts,
+            latencyMilliseconds: Int((ContinuousClock.now - started).seconds * 1000))
+        do {
+            try await audit.record(entry)
+        } catch {
+            logger.error("audit record could not be committed; answer withheld", metadata: ["route": "\(routeName)"])
+            metrics.request(route: routeName, outcome: HealthgateError.Code.auditUnavailable.rawValue)
+            return Problem(HealthgateError(.auditUnavailable, "the audit trail cannot be written; no answer may leave"))
+                .response
+        }
+        metrics.request(route: routeName, outcome: errorCode ?? "ok")
+        return response
+    }
+
+    /// The caller from the verified certificate; `unauthenticated` without one, or with one that is not a valid
+    /// client certificate now.
+    func authenticate(_ request: Request, context: Context, config: GatewayConfiguration, now: Date)
+        async throws(HealthgateError) -> CallerIdentity {
+        let certificate: CertificateInfo?
+        do {
+            certificate = try await identities.peerCertificate(for: request, context: context)
+        } catch {
+            throw HealthgateError(.unauthenticated, "the client certificate could not be read")
+        }
+        guard let certificate else { throw HealthgateError(.unauthenticated, "a client certificate is required") }
+        guard certificate.isValid(at: now) else {
+            throw HealthgateError(.unauthenticated, "the client certificate is expired or not yet valid")
+        }
+        guard certificate.hasExtendedKeyUsage(.clientAuth) else {
+            throw HealthgateError(.unauthenticated, "the client certificate lacks EKU clientAuth")
+        }
+        return CallerIdentity(subject: certificate.subject, commonName: certificate.subjectCN,
+                              fingerprint: certificate.fingerprint, roles: config.roles(for: certificate))
+    }
+
+    /// The role recorded in the audit: the one the route allowed, else every role the caller has.
+    static func roleWord(_ roles: Set<Role>, allowed: Set<Role>) -> String {
+        if let used = roles.intersection(allowed).first { return used.description }
+        return roles.isEmpty ? "-" : roles.map(\.description).sorted().joined(separator: ",")
+    }
+}

@@ -1,0 +1,197 @@
+import Foundation
+import HealthgateAdapters
+import HealthgateConfig
+import HealthgateCore
+import HealthgateModel
+import Hummingbird
+
+/// The mutual-TLS routes: checkpoint verify, the peer endpoints of `federation.md`, and the cities' native
+/// notification endpoints. Authentication, roles, errors and the audit are `GatewayMiddleware`'s.
+public struct GatewayRoutes: Sendable {
+    let configuration: ConfigStore
+    let adapters: AdapterRegistry
+    let verification: VerificationService
+    let invalidation: InvalidationService
+
+    public init(configuration: ConfigStore, adapters: AdapterRegistry, verification: VerificationService,
+                invalidation: InvalidationService) {
+        self.configuration = configuration
+        self.adapters = adapters
+        self.verification = verification
+        self.invalidation = invalidation
+    }
+
+    /// Adds the routes to `router`.
+    public func register(on router: Router<GatewayRequestContext>) {
+        router.post("/v1/verify") { request, context in try await verify(request, context: context) }
+        router.post("/federation/v1/verify") { request, context in try await peerVerify(request, context: context) }
+        router.post("/federation/v1/status-events") { request, context in try await statusEvent(request, context: context) }
+        router.post("/notifications/:city") { request, context in try await notification(request, context: context) }
+    }
+
+    // MARK: Bodies
+
+    struct VerifyBody: Decodable {
+        var qr: String
+        var scene: String
+    }
+
+    struct PeerVerifyBody: Decodable {
+        var qr: String
+        var purpose: String?
+        var callerRegion: String?
+    }
+
+    struct StatusEventBody: Decodable {
+        var issuer: String
+        var holderRef: String
+        var status: String?
+        var at: String?
+    }
+
+    /// A verification result with the home city's rendering beside it.
+    struct VerifyAnswer: Encodable {
+        var result: VerificationResult
+        var local: LocalRendering?
+
+        func encode(to encoder: any Encoder) throws {
+            try result.encode(to: encoder)
+            if let local {
+                var container = encoder.container(keyedBy: Key.self)
+                try container.encode(local, forKey: .local)
+            }
+        }
+
+        enum Key: String, CodingKey { case local }
+    }
+
+    /// The body, at most the configured limit (`payload-too-large` beyond it).
+    func body(_ request: Request, limit: Int) async throws(HealthgateError) -> [UInt8] {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw HealthgateError(.payloadTooLarge, "the body is larger than \(limit) bytes")
+        }
+        do {
+            let buffer = try await request.body.collect(upTo: limit)
+            return Array(buffer.readableBytesView)
+        } catch {
+            throw HealthgateError(.payloadTooLarge, "the body is larger than \(limit) bytes")
+        }
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ request: Request, limit: Int) async throws(HealthgateError) -> T {
+        let bytes = try await body(request, limit: limit)
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(bytes))
+        } catch {
+            throw .badRequest("the body is not the JSON this endpoint expects")
+        }
+    }
+
+    func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws(HealthgateError) -> Response {
+        let data: Data
+        do { data = try JSONEncoder.sorted.encode(value) } catch {
+            throw HealthgateError(.internalError, "the answer could not be encoded")
+        }
+        var headers: HTTPFields = [.contentType: "application/json"]
+        headers[.cacheControl] = "no-store"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    // MARK: Handlers
+
+    /// `POST /v1/verify` `{"qr","scene"}`: the canonical result plus `local`, the home city's rendering.
+    func verify(_ request: Request, context: GatewayRequestContext) async throws(HealthgateError) -> Response {
+        let config = configuration.current
+        let body = try await decode(VerifyBody.self, request, limit: config.listen.bodyLimitBytes)
+        guard let scene = Scene(rawValue: body.scene) else {
+            throw .badRequest("scene must be one of \(Scene.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let result = try await verification.verify(body.qr, purpose: .checkpoint(scene), trace: context.trace,
+                                                   deadline: context.deadline)
+        let local = adapters.adapter(for: config.home)?.render(result)
+        return try json(VerifyAnswer(result: result, local: local))
+    }
+
+    /// `POST /federation/v1/verify`: a peer asks about a code this gateway's home city issued.
+    func peerVerify(_ request: Request, context: GatewayRequestContext) async throws(HealthgateError) -> Response {
+        let config = configuration.current
+        let body = try await decode(PeerVerifyBody.self, request, limit: config.listen.bodyLimitBytes)
+        let purpose: VerificationPurpose
+        switch body.purpose ?? "checkpoint" {
+        case "checkpoint": purpose = .checkpoint(.other)
+        case "transfer": purpose = .transfer
+        default: throw .badRequest("purpose must be checkpoint or transfer")
+        }
+        if let region = body.callerRegion, RegionCode(rawValue: region) == nil {
+            throw .badRequest("callerRegion is not a region code")
+        }
+        context.trace.update { $0.purpose = purpose.description }
+        let (code, adapter) = try await verification.recognise(body.qr)
+        context.trace.update { $0.issuer = code.issuer }
+        guard code.issuer == config.home else {
+            throw HealthgateError(.unknownIssuer, "this gateway answers only for codes its home city issued")
+        }
+        let result: VerificationResult
+        if purpose == .transfer {
+            result = try await verification.verifyLive(code: code, adapter: adapter, purpose: purpose,
+                                                       trace: context.trace, deadline: context.deadline).result
+        } else {
+            result = try await verification.verify(body.qr, purpose: purpose, trace: context.trace,
+                                                   deadline: context.deadline)
+        }
+        context.trace.update {
+            $0.holder = result.holder
+            $0.status = result.status
+            $0.freshness = result.freshness
+        }
+        return try json(result)
+    }
+
+    /// `POST /federation/v1/status-events`: drops the holder's cached entries, 204.
+    func statusEvent(_ request: Request, context: GatewayRequestContext) async throws(HealthgateError) -> Response {
+        let config = configuration.current
+        let body = try await decode(StatusEventBody.self, request, limit: config.listen.bodyLimitBytes)
+        guard let issuer = RegionCode(rawValue: body.issuer) else { throw .badRequest("issuer is not a region code") }
+        guard !body.holderRef.isEmpty, body.holderRef.utf8.count <= 128 else { throw .badRequest("holderRef is empty or too long") }
+        let status = try body.status.map { word throws(HealthgateError) in
+            guard let status = HealthStatus(rawValue: word) else { throw .badRequest("status is not a canonical status") }
+            return status
+        }
+        let at = try body.at.map { text throws(HealthgateError) in
+            guard let date = ChinaTime.parseISO(text) else { throw .badRequest("at is not ISO 8601") }
+            return date
+        }
+        context.trace.update {
+            $0.purpose = "status-event"
+            $0.issuer = issuer
+            $0.holder = config.pseudonymKey.pseudonym(issuer: issuer, holderRef: body.holderRef)
+            $0.status = status
+        }
+        try await invalidation.apply(HolderChangedEvent(issuer: issuer, holderRef: body.holderRef, status: status, at: at),
+                                     source: "peer")
+        return Response(status: .noContent)
+    }
+
+    /// `POST /notifications/<city>`: the city's native colour-change notification, answered as the city expects.
+    func notification(_ request: Request, context: GatewayRequestContext) async throws(HealthgateError) -> Response {
+        let config = configuration.current
+        guard let name = context.parameters.get("city"), let city = config.city(named: name),
+              let adapter = adapters.adapter(for: city.region)
+        else { throw HealthgateError(.notFound, "no such endpoint") }
+        let bytes = try await body(request, limit: config.listen.bodyLimitBytes)
+        let event = try adapter.parseNotification(bytes)
+        guard event.issuer == city.region else { throw .badRequest("the notification names another issuer") }
+        context.trace.update {
+            $0.purpose = "notification"
+            $0.issuer = event.issuer
+            $0.holder = config.pseudonymKey.pseudonym(issuer: event.issuer, holderRef: event.holderRef)
+            $0.status = event.status
+        }
+        try await invalidation.apply(event, source: city.name)
+        let ack = adapter.notificationAcknowledgement
+        var headers = HTTPFields()
+        if let contentType = ack.header("Content-Type") { headers[.contentType] = contentType }
+        return Response(status: .init(code: ack.status), headers: headers,
+                        body: .init(byteBuffer: ByteBuffer(bytes: ack.body)))
+    }
+}

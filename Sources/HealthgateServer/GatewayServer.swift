@@ -1,0 +1,152 @@
+import Foundation
+import HealthgateAdapters
+import HealthgateConfig
+import HealthgateCore
+import HealthgateModel
+import Hummingbird
+import HummingbirdTLS
+import Logging
+import NIOCore
+import NIOSSL
+import ServiceLifecycle
+import UnixSignals
+
+/// What the gateway is composed with: the transport to the cities, the cache and audit trail, a storage readiness
+/// probe, and the long-running services those need (audit flusher, cache purge, curl driver).
+public struct GatewayDependencies: Sendable {
+    public var transport: any CityTransport
+    public var cache: any VerificationCaching
+    public var audit: any AuditRecording
+    /// Problems of the storage (database not writable…); empty when ready.
+    public var storageProblems: @Sendable () async -> [String]
+    /// Services to run before the servers start and to stop after they stopped (audit flush on shutdown).
+    public var services: [any Service]
+
+    public init(transport: any CityTransport, cache: any VerificationCaching, audit: any AuditRecording,
+                storageProblems: @escaping @Sendable () async -> [String] = { [] }, services: [any Service] = []) {
+        self.transport = transport
+        self.cache = cache
+        self.audit = audit
+        self.storageProblems = storageProblems
+        self.services = services
+    }
+}
+
+/// The running gateway of one home city: the mutual-TLS application, the operations application, the configuration
+/// watcher and key refresher, in one `ServiceGroup` that shuts down gracefully on SIGTERM (the servers first, so that
+/// in-flight requests finish and their audit records are flushed).
+public struct GatewayServer: Sendable {
+    public let configuration: ConfigStore
+    public let dependencies: GatewayDependencies
+    public let adapters: AdapterRegistry
+    public let verification: VerificationService
+    public let invalidation: InvalidationService
+    let identities: any IdentitySource
+    let clock: any WallClock
+    let logger: Logger
+    let loader: ConfigLoader
+
+    /// A gateway over `configuration`; `identities` is the TLS peer certificate except in `.router` tests.
+    public init(configuration: ConfigStore, dependencies: GatewayDependencies,
+                identities: any IdentitySource = TLSPeerIdentitySource(), clock: any WallClock = SystemWallClock(),
+                loader: ConfigLoader = ConfigLoader(),
+                adapterFactory: @escaping AdapterRegistry.Factory = AdapterRegistry.defaultFactory,
+                logger: Logger = Logger(label: "healthgate")) throws(HealthgateError) {
+        self.configuration = configuration
+        self.dependencies = dependencies
+        self.identities = identities
+        self.clock = clock
+        self.logger = logger
+        self.loader = loader
+        _ = MetricsRegistry.shared
+        adapters = try AdapterRegistry(configuration: configuration.current, factory: adapterFactory, now: clock.now())
+        verification = VerificationService(configuration: configuration, adapters: adapters,
+                                           transport: dependencies.transport, cache: dependencies.cache, clock: clock,
+                                           logger: logger)
+        invalidation = InvalidationService(cache: dependencies.cache, logger: logger)
+    }
+
+    /// The mutual-TLS router, with the gateway middleware in front of every route.
+    public func makeRouter() -> Router<GatewayRequestContext> {
+        let router = Router(context: GatewayRequestContext.self)
+        router.add(middleware: GatewayMiddleware(configuration: configuration, identities: identities,
+                                                 audit: dependencies.audit, clock: clock, logger: logger))
+        GatewayRoutes(configuration: configuration, adapters: adapters, verification: verification,
+                      invalidation: invalidation).register(on: router)
+        return router
+    }
+
+    /// The server TLS configuration: TLS 1.2+, client certificate required and verified against the client CAs.
+    public static func tlsConfiguration(_ listen: ListenConfiguration) throws -> TLSConfiguration {
+        let chain = try NIOSSLCertificate.fromPEMFile(listen.certificatePath)
+        let key: NIOSSLPrivateKey
+        if let env = listen.keyPassphraseEnv, let passphrase = ProcessInfo.processInfo.environment[env] {
+            key = try NIOSSLPrivateKey(file: listen.keyPath, format: .pem) { provide in provide(Array(passphrase.utf8)) }
+        } else {
+            key = try NIOSSLPrivateKey(file: listen.keyPath, format: .pem)
+        }
+        var roots: [NIOSSLCertificate] = []
+        for path in listen.clientCAPaths { roots += try NIOSSLCertificate.fromPEMFile(path) }
+        var tls = TLSConfiguration.makeServerConfigurationWithMTLS(
+            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key), trustRoots: .certificates(roots))
+        tls.minimumTLSVersion = .tlsv12
+        tls.certificateVerification = .noHostnameVerification
+        return tls
+    }
+
+    /// The mutual-TLS application.
+    public func makeApplication(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+        throws -> some ApplicationProtocol {
+        let listen = configuration.current.listen
+        return Application(
+            router: makeRouter(),
+            server: try .tls(.http1(configuration: .init(idleTimeout: .milliseconds(Int64(listen.headerTimeout.seconds * 1000)))),
+                             tlsConfiguration: Self.tlsConfiguration(listen)),
+            configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: nil),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+
+    /// The operations application (plain HTTP, loopback).
+    public func makeOpsApplication(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+        -> some ApplicationProtocol {
+        let router = Router()
+        OpsRoutes(configuration: configuration, registry: MetricsRegistry.shared,
+                  storageProblems: dependencies.storageProblems).register(on: router)
+        let ops = configuration.current.ops
+        return Application(
+            router: router, configuration: .init(address: .hostname(ops.host, port: ops.port), serverName: nil),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) }, logger: logger)
+    }
+
+    /// The configuration watcher: a valid new file rebuilds the adapters, then is swapped in.
+    public func makeConfigWatcher() -> ConfigWatcher {
+        let adapters = adapters
+        let clock = clock
+        return ConfigWatcher(store: configuration, loader: loader, logger: logger) { next in
+            try adapters.rebuild(from: next, now: clock.now())
+        }
+    }
+
+    /// Every service of the gateway, in start order (shutdown runs in reverse: servers first, storage last).
+    public func services(onGatewayRunning: @escaping @Sendable (Int) async -> Void = { _ in },
+                         onOpsRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> [any Service] {
+        dependencies.services + [
+            makeConfigWatcher(),
+            KeySetRefresher(configuration: configuration, adapters: adapters, transport: dependencies.transport,
+                            clock: clock, logger: logger),
+            makeOpsApplication(onServerRunning: onOpsRunning),
+            try makeApplication(onServerRunning: onGatewayRunning),
+        ]
+    }
+
+    /// Runs until SIGTERM or SIGINT, then shuts down gracefully.
+    public func run(onGatewayRunning: @escaping @Sendable (Int) async -> Void = { _ in },
+                    onOpsRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        GatewayMetrics().certificates(configuration.current.certificateMaterial, now: clock.now())
+        let group = ServiceGroup(configuration: .init(
+            services: try services(onGatewayRunning: onGatewayRunning, onOpsRunning: onOpsRunning),
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

@@ -1,1 +1,0 @@
-// HealthgateServer: placeholder until its issue lands.

@@ -1,0 +1,23 @@
+import HealthgateConfig
+import HealthgateModel
+
+/// Which roles may call which route; a route not listed is `not-found`.
+public enum RoutePolicy {
+    /// The audit and metrics name of a request's route, and the roles that may call it; `nil` for an unknown route.
+    public static func route(method: String, path: String, configuration: GatewayConfiguration)
+        -> (name: String, roles: Set<Role>)? {
+        guard method == "POST" else { return nil }
+        switch path {
+        case "/v1/verify": return ("POST /v1/verify", [.checkpoint])
+        case "/federation/v1/verify": return ("POST /federation/v1/verify", [.peerGateway])
+        case "/federation/v1/status-events": return ("POST /federation/v1/status-events", [.peerGateway])
+        default:
+            guard path.hasPrefix("/notifications/") else { return nil }
+            let name = String(path.dropFirst("/notifications/".count))
+            guard let city = configuration.city(named: name), city.kind == .hangzhou || city.kind == .shanghai else {
+                return nil
+            }
+            return ("POST /notifications/\(city.name)", [.notifier(city.region)])
+        }
+    }
+}

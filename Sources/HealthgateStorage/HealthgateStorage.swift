@@ -1,1 +1,0 @@
-// HealthgateStorage: placeholder until its issue lands.

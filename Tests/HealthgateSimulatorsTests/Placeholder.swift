@@ -1,1 +1,0 @@
-// HealthgateSimulatorsTests: filled by its issue.

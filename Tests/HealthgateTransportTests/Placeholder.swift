@@ -1,1 +1,0 @@
-// HealthgateTransportTests: filled by its issue.
