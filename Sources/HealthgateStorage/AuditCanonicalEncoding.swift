@@ -1,0 +1,103 @@
+import Crypto
+
+/// The byte string each audit record's hash covers, and the message a chain-head signature covers.
+///
+/// **Record encoding (version 1).** The ASCII domain `healthgate-audit-v1` and one 0x00 byte, then 17 fields in this
+/// fixed order, each framed as 0x00 (absent) or 0x01, a 4-byte big-endian byte length and the field's UTF-8 bytes:
+///
+///  1. seq (decimal)            2. time, ms since 1970 UTC (decimal)   3. request id
+///  4. caller subject           5. caller fingerprint                  6. role
+///  7. route                    8. purpose?                            9. issuer?
+/// 10. holder pseudonym?       11. outcome (`verified`, `completed`, `failed`)
+/// 12. status?                 13. freshness?                         14. admits? (`1` or `0`)
+/// 15. error code?             16. upstream attempts (decimal)        17. latency, µs (decimal)
+///
+/// Integers are ASCII decimal, `-` for negatives, no leading zeros. Text is the stored UTF-8 bytes as they are (no
+/// normalisation). The record's hash is `SHA-256(prevHash ‖ encoding)`, where `prevHash` is the previous record's
+/// 32-byte hash, or 32 zero bytes for the first record ever.
+///
+/// **Head signature message (version 1).** The ASCII domain `healthgate-audit-head-v1` and one 0x00 byte, the head's
+/// seq as an 8-byte big-endian integer, the head's 32-byte hash, and the signing time (ms since 1970) as an 8-byte
+/// big-endian integer.
+enum AuditCanonicalEncoding {
+    static let recordDomain = Array("healthgate-audit-v1".utf8) + [0]
+    static let headDomain = Array("healthgate-audit-head-v1".utf8) + [0]
+    /// The `prevHash` of the first record ever.
+    static let genesisHash = [UInt8](repeating: 0, count: 32)
+
+    /// The encoding of every field but `seq` (fields 2 to 17): the writer prepends the domain and seq once it knows it.
+    static func body(of row: AuditRow) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(320)
+        append(decimal: row.timeMs, to: &out)
+        append(row.requestID, to: &out)
+        append(row.callerSubject, to: &out)
+        append(row.callerFingerprint, to: &out)
+        append(row.role, to: &out)
+        append(row.route, to: &out)
+        append(row.purpose, to: &out)
+        append(row.issuer, to: &out)
+        append(row.holder, to: &out)
+        append(row.outcome, to: &out)
+        append(row.status, to: &out)
+        append(row.freshness, to: &out)
+        append(row.admits.map { String($0) }, to: &out)
+        append(row.errorCode, to: &out)
+        append(decimal: row.upstreamAttempts, to: &out)
+        append(decimal: row.latencyMicros, to: &out)
+        return out
+    }
+
+    /// The full encoding of a row (domain, seq, then `body`).
+    static func encoding(of row: AuditRow) -> [UInt8] {
+        var out = recordDomain
+        append(decimal: row.seq, to: &out)
+        out.append(contentsOf: body(of: row))
+        return out
+    }
+
+    /// `SHA-256(prevHash ‖ domain ‖ seq ‖ body)`.
+    static func hash(prevHash: [UInt8], seq: Int64, body: [UInt8]) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(data: prevHash)
+        hasher.update(data: recordDomain)
+        var seqField: [UInt8] = []
+        append(decimal: seq, to: &seqField)
+        hasher.update(data: seqField)
+        hasher.update(data: body)
+        return Array(hasher.finalize())
+    }
+
+    /// The hash a row should have given its `prevHash`.
+    static func expectedHash(of row: AuditRow) -> [UInt8] {
+        hash(prevHash: row.prevHash, seq: row.seq, body: body(of: row))
+    }
+
+    /// The message a head signature covers.
+    static func headMessage(seq: Int64, hash: [UInt8], signedAtMs: Int64) -> [UInt8] {
+        var out = headDomain
+        append(bigEndian: UInt64(bitPattern: seq), to: &out)
+        out.append(contentsOf: hash)
+        append(bigEndian: UInt64(bitPattern: signedAtMs), to: &out)
+        return out
+    }
+
+    private static func append(_ text: String?, to out: inout [UInt8]) {
+        guard let text else {
+            out.append(0)
+            return
+        }
+        out.append(1)
+        let utf8 = text.utf8
+        append(bigEndian: UInt32(utf8.count), to: &out)
+        out.append(contentsOf: utf8)
+    }
+
+    private static func append(decimal value: Int64, to out: inout [UInt8]) {
+        append(String(value), to: &out)
+    }
+
+    private static func append<T: FixedWidthInteger>(bigEndian value: T, to out: inout [UInt8]) {
+        withUnsafeBytes(of: value.bigEndian) { out.append(contentsOf: $0) }
+    }
+}

@@ -1,0 +1,101 @@
+/// The schema, as an ordered list of migrations; `PRAGMA user_version` is the number applied.
+///
+/// A migration is never edited once released: a change is a new step at the end.
+enum SchemaMigrations {
+    /// The steps; step `i` moves the database from version `i` to `i + 1`.
+    static let steps: [String] = [
+        // 1: the audit trail and the verification cache.
+        """
+        CREATE TABLE audit_records (
+            seq                INTEGER PRIMARY KEY,
+            time_ms            INTEGER NOT NULL,
+            request_id         TEXT    NOT NULL,
+            caller_subject     TEXT    NOT NULL,
+            caller_fingerprint TEXT    NOT NULL,
+            role               TEXT    NOT NULL,
+            route              TEXT    NOT NULL,
+            purpose            TEXT,
+            issuer             TEXT,
+            holder             TEXT,
+            outcome            TEXT    NOT NULL,
+            status             TEXT,
+            freshness          TEXT,
+            admits             INTEGER,
+            error_code         TEXT,
+            upstream_attempts  INTEGER NOT NULL,
+            latency_us         INTEGER NOT NULL,
+            prev_hash          BLOB    NOT NULL,
+            hash               BLOB    NOT NULL
+        );
+        CREATE INDEX audit_records_by_holder ON audit_records(holder) WHERE holder IS NOT NULL;
+        CREATE INDEX audit_records_by_time ON audit_records(time_ms);
+        CREATE TABLE audit_signatures (
+            seq          INTEGER PRIMARY KEY,
+            head_hash    BLOB    NOT NULL,
+            signed_at_ms INTEGER NOT NULL,
+            key_id       TEXT    NOT NULL,
+            signature    BLOB    NOT NULL
+        );
+        CREATE TABLE audit_keys (
+            key_id        TEXT PRIMARY KEY,
+            algorithm     TEXT    NOT NULL,
+            public_key    BLOB    NOT NULL,
+            first_used_ms INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE audit_anchor (
+            id           INTEGER PRIMARY KEY CHECK (id = 1),
+            seq          INTEGER NOT NULL,
+            hash         BLOB    NOT NULL,
+            pruned_at_ms INTEGER NOT NULL
+        );
+        CREATE TABLE cache_entries (
+            issuer         TEXT    NOT NULL,
+            key            BLOB    NOT NULL,
+            holder         TEXT    NOT NULL,
+            result         BLOB    NOT NULL,
+            as_of_ms       INTEGER NOT NULL,
+            valid_until_ms INTEGER,
+            expires_ms     INTEGER NOT NULL,
+            PRIMARY KEY (issuer, key)
+        ) WITHOUT ROWID;
+        CREATE INDEX cache_entries_by_holder ON cache_entries(issuer, holder);
+        CREATE INDEX cache_entries_by_expiry ON cache_entries(expires_ms);
+        CREATE TABLE cache_invalidations (
+            issuer TEXT    NOT NULL,
+            holder TEXT    NOT NULL,
+            at_ms  INTEGER NOT NULL,
+            PRIMARY KEY (issuer, holder)
+        ) WITHOUT ROWID;
+        """,
+    ]
+
+    /// The version a database has once every step ran.
+    static var latestVersion: Int { steps.count }
+
+    /// Sets WAL mode and applies the missing steps in one transaction; returns the resulting version.
+    static func migrate(_ connection: SQLiteConnection) throws(StorageError) -> Int {
+        let current = Int(try connection.scalarInt("PRAGMA user_version") ?? 0)
+        if current > latestVersion {
+            throw StorageError(.schema, "the database has schema version \(current); this build knows up to \(latestVersion)")
+        }
+        if current == latestVersion {
+            return current
+        }
+        if connection.isReadOnly {
+            throw StorageError(.readOnly, "the database needs migrating from version \(current) but is read-only")
+        }
+        let journal = try connection.textColumn("PRAGMA journal_mode = WAL").first ?? ""
+        guard journal.lowercased() == "wal" else {
+            throw StorageError(.internal, "the database could not be put in WAL mode")
+        }
+        return try connection.transaction { () throws(StorageError) -> Int in
+            // Re-read under the write lock: another process may have migrated meanwhile.
+            let locked = Int(try connection.scalarInt("PRAGMA user_version") ?? 0)
+            for step in steps.dropFirst(locked) {
+                try connection.execute(step)
+            }
+            try connection.execute("PRAGMA user_version = \(latestVersion)")
+            return latestVersion
+        }
+    }
+}
