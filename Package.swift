@@ -233,7 +233,13 @@ let package = Package(
         ),
         .testTarget(
             name: "HealthgateSimulatorsTests",
-            dependencies: ["HealthgateSimulators", "HealthgatePKI", "HealthgateTransport"],
+            dependencies: [
+                "HealthgateSimulators",
+                "HealthgatePKI",
+                "HealthgateTransport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -22,6 +22,23 @@ public struct BeijingHolder: Hashable, Sendable {
     public var explanation: String?
     /// Whether this holder's records live on an older node, which answers in GB18030.
     public var olderNode: Bool
+
+    /// A holder from its parts (tests: a person with a chosen ID number).
+    public init(
+        handle: String, cardId: String, idNumber: String, maskedName: String, status: String, statusTime: Date,
+        observationEnd: String?, popup: Int?, explanation: String?, olderNode: Bool = false
+    ) {
+        self.handle = handle
+        self.cardId = cardId
+        self.idNumber = idNumber
+        self.maskedName = maskedName
+        self.status = status
+        self.statusTime = statusTime
+        self.observationEnd = observationEnd
+        self.popup = popup
+        self.explanation = explanation
+        self.olderNode = olderNode
+    }
 }
 
 /// The seeded Beijing population: every status word and every pop-up category, one holder on an older node.

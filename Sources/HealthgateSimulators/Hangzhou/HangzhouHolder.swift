@@ -23,6 +23,23 @@ public struct HangzhouHolder: Hashable, Sendable {
     /// The `trip_cities` Hangzhou adds.
     public var tripCities: [String]
 
+    /// A holder from its parts (tests: a person with a chosen ID number).
+    public init(
+        handle: String, baseRef: String, idNumber: String, maskedName: String, color: String, reason: String?,
+        colorTime: Date, quarantineUntil: String?, travelHistory: [HangzhouTrip] = [], tripCities: [String] = []
+    ) {
+        self.handle = handle
+        self.baseRef = baseRef
+        self.idNumber = idNumber
+        self.maskedName = maskedName
+        self.color = color
+        self.reason = reason
+        self.colorTime = colorTime
+        self.quarantineUntil = quarantineUntil
+        self.travelHistory = travelHistory
+        self.tripCities = tripCities
+    }
+
     /// The `holder_ref` Hangzhou gives this person when asked by a gateway of `region`: 32 hex digits, stable
     /// for that person and region, different between regions.
     public func holderRef(forRegion region: String) -> String {
@@ -39,4 +56,10 @@ public struct HangzhouTrip: Hashable, Sendable {
     public var city: String
     /// The day (`yyyy-MM-dd`).
     public var date: String
+
+    /// A trip to `city` on `date`.
+    public init(city: String, date: String) {
+        self.city = city
+        self.date = date
+    }
 }

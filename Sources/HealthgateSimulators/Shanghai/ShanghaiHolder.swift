@@ -18,6 +18,21 @@ public struct ShanghaiHolder: Hashable, Sendable {
     public var reasonCodes: [String]
     /// The last instant of observation, or `nil`.
     public var observeEndTime: Date?
+
+    /// A holder from its parts (tests: a person with a chosen ID number).
+    public init(
+        handle: String, sid: String, idNumber: String, maskedName: String, healthStatus: Int, statusTime: Date,
+        reasonCodes: [String], observeEndTime: Date?
+    ) {
+        self.handle = handle
+        self.sid = sid
+        self.idNumber = idNumber
+        self.maskedName = maskedName
+        self.healthStatus = healthStatus
+        self.statusTime = statusTime
+        self.reasonCodes = reasonCodes
+        self.observeEndTime = observeEndTime
+    }
 }
 
 /// The seeded Shanghai population: every status and every documented reason code.
