@@ -25,10 +25,21 @@ public enum CertificateDigests {
         return serializer.serializedBytes
     }
 
-    /// `sha256//<base64>` of the certificate's SubjectPublicKeyInfo, as curl's `CURLOPT_PINNEDPUBLICKEY` expects.
-    public static func spkiPin(of certificate: Certificate) -> String {
-        let digest = SHA256.hash(data: certificate.publicKey.subjectPublicKeyInfoBytes)
-        return "sha256//" + Data(digest).base64EncodedString()
+    /// `sha256//<base64>` of the certificate's DER SubjectPublicKeyInfo, as curl's `CURLOPT_PINNEDPUBLICKEY` expects
+    /// (the same as `openssl x509 -pubkey | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64`).
+    public static func spkiPin(of certificate: Certificate) throws(DevPKIError) -> String {
+        var serializer = DER.Serializer()
+        do {
+            try serializer.serialize(certificate.publicKey)
+        } catch {
+            throw DevPKIError(.encodingFailed, "cannot encode the public key as DER")
+        }
+        return spkiPin(ofSPKI: serializer.serializedBytes)
+    }
+
+    /// `sha256//<base64>` of DER SubjectPublicKeyInfo bytes.
+    public static func spkiPin(ofSPKI der: some DataProtocol) -> String {
+        "sha256//" + Data(SHA256.hash(data: der)).base64EncodedString()
     }
 
     /// The SHA-256 fingerprint of the DER certificate, lower-case hex without separators.

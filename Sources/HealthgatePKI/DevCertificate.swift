@@ -33,7 +33,7 @@ public struct DevCertificate: Sendable {
     }
 
     /// The SPKI pin in curl's `CURLOPT_PINNEDPUBLICKEY` form: `sha256//<base64 of SHA-256(SubjectPublicKeyInfo)>`.
-    public var spkiPin: String { CertificateDigests.spkiPin(of: certificate) }
+    public var spkiPin: String { CertificateDigests.spkiPin(ofSPKI: privateKey.publicKey.derRepresentation) }
 
     /// The SHA-256 fingerprint of the DER certificate, lower-case hex without separators.
     public var fingerprintSHA256: String {

@@ -10,8 +10,9 @@ import Synchronization
 /// multi handle's connection cache, which curl matches by host, port and TLS configuration, so requests to the same
 /// endpoint with the same identity reuse connections and different identities never share one.
 final class CurlEventLoop: @unchecked Sendable {
-    // @unchecked Sendable: `inbox` and `counters` are behind Mutexes; `multi` is used on the curl thread only, apart
-    // from its thread-safe `wakeup()`; `active` is touched on the curl thread only.
+    // @unchecked Sendable: `inbox`, `counters` and `wakeupHandle` are behind Mutexes; the multi handle itself is used
+    // on the curl thread only (apart from the thread-safe `curl_multi_wakeup`, called under `wakeupHandle`'s lock so
+    // that it never races the cleanup); `active` is touched on the curl thread only.
 
     private struct Inbox {
         var additions: [CurlTransfer] = []
@@ -19,7 +20,8 @@ final class CurlEventLoop: @unchecked Sendable {
         var stopping = false
     }
 
-    private let multi: CurlMultiHandle
+    /// The multi handle until the curl thread has stopped and freed it; nil afterwards.
+    private let wakeupHandle: Mutex<CurlMultiHandle?>
     private let inbox = Mutex(Inbox())
     private let counters = Mutex(TransportCounters())
     private let logger: Logger
@@ -27,13 +29,19 @@ final class CurlEventLoop: @unchecked Sendable {
     private var active: [ObjectIdentifier: CurlTransfer] = [:]
 
     init(multi: CurlMultiHandle, logger: Logger) {
-        self.multi = multi
+        self.wakeupHandle = Mutex(multi)
         self.logger = logger
     }
 
     /// Starts the curl thread; it runs until ``shutdown()``.
     func start(name: String) {
-        let thread = Thread { [self] in self.run() }
+        let thread = Thread { [self] in
+            // The thread's own reference; the last one once `wakeupHandle` lets go, so the multi handle (and every
+            // cached connection) is freed when the thread ends.
+            guard let multi = self.wakeupHandle.withLock({ $0 }) else { return }
+            self.run(multi)
+            self.wakeupHandle.withLock { $0 = nil }
+        }
         thread.name = name
         thread.start()
     }
@@ -50,20 +58,24 @@ final class CurlEventLoop: @unchecked Sendable {
             finishWithoutTransfer(transfer, TransportError(.cancelled, endpoint: transfer.endpoint, reason: "client shut down"))
             return
         }
-        multi.wakeup()
+        wakeUp()
     }
 
     /// Asks the curl thread to abort `transfer`; safe from any thread, before, during or after the transfer.
     func cancel(_ transfer: CurlTransfer) {
         transfer.requestCancel()
         inbox.withLock { $0.cancellations.append(transfer) }
-        multi.wakeup()
+        wakeUp()
     }
 
     /// Stops the thread; transfers still in flight complete as cancelled.
     func shutdown() {
         inbox.withLock { $0.stopping = true }
-        multi.wakeup()
+        wakeUp()
+    }
+
+    private func wakeUp() {
+        wakeupHandle.withLock { $0?.wakeup() }
     }
 
     /// The counters so far.
@@ -71,7 +83,7 @@ final class CurlEventLoop: @unchecked Sendable {
 
     // MARK: the curl thread
 
-    private func run() {
+    private func run(_ multi: CurlMultiHandle) {
         while true {
             let (additions, cancellations, stopping) = inbox.withLock { inbox in
                 defer {
@@ -80,23 +92,25 @@ final class CurlEventLoop: @unchecked Sendable {
                 }
                 return (inbox.additions, inbox.cancellations, inbox.stopping)
             }
-            for transfer in additions { add(transfer) }
+            for transfer in additions { add(transfer, to: multi) }
             for transfer in cancellations where active[ObjectIdentifier(transfer)] != nil {
-                finish(transfer, .failure(TransportError(.cancelled, endpoint: transfer.endpoint, reason: "cancelled")))
+                finish(
+                    transfer, in: multi,
+                    .failure(TransportError(.cancelled, endpoint: transfer.endpoint, reason: "cancelled")))
             }
             if stopping {
-                drainOnShutdown()
+                drainOnShutdown(multi)
                 return
             }
             var running: Int32 = 0
             _ = curl_multi_perform(multi.raw, &running)
-            readCompletions()
+            readCompletions(multi)
             // Sleeps until socket activity, curl's next timeout, a wakeup, or one second (whichever comes first).
             _ = curl_multi_poll(multi.raw, nil, 0, 1000, nil)
         }
     }
 
-    private func add(_ transfer: CurlTransfer) {
+    private func add(_ transfer: CurlTransfer, to multi: CurlMultiHandle) {
         if transfer.isCancelRequested {
             finishWithoutTransfer(transfer, TransportError(.cancelled, endpoint: transfer.endpoint, reason: "cancelled"))
             return
@@ -122,7 +136,7 @@ final class CurlEventLoop: @unchecked Sendable {
         active[ObjectIdentifier(transfer)] = transfer
     }
 
-    private func readCompletions() {
+    private func readCompletions(_ multi: CurlMultiHandle) {
         var remaining: Int32 = 0
         while let message = curl_multi_info_read(multi.raw, &remaining) {
             guard hg_msg_is_done(message) != 0, let easy = message.pointee.easy_handle else { continue }
@@ -131,21 +145,21 @@ final class CurlEventLoop: @unchecked Sendable {
             let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
             let code = hg_msg_result(message)
             if code == CURLE_OK {
-                let response = HTTPResponse(
+                let response = TransportResponse(
                     status: transfer.easy.info(CURLINFO_RESPONSE_CODE), headers: transfer.headers,
                     body: transfer.body, httpVersion: Self.majorVersion(transfer.easy.info(CURLINFO_HTTP_VERSION)))
-                finish(transfer, .success(response))
+                finish(transfer, in: multi, .success(response))
             } else {
                 let error = TransportError.fromCurl(
                     code, errorText: transfer.easy.errorText, endpoint: transfer.endpoint,
                     exceededLimit: transfer.exceededLimit)
-                finish(transfer, .failure(error))
+                finish(transfer, in: multi, .failure(error))
             }
         }
     }
 
     /// Removes a transfer from the multi handle, counts it, releases its retain, and resumes its caller.
-    private func finish(_ transfer: CurlTransfer, _ result: Result<HTTPResponse, TransportError>) {
+    private func finish(_ transfer: CurlTransfer, in multi: CurlMultiHandle, _ result: Result<TransportResponse, TransportError>) {
         guard active.removeValue(forKey: ObjectIdentifier(transfer)) != nil else { return }
         curl_multi_remove_handle(multi.raw, transfer.easy.raw)
         let connects = transfer.easy.info(CURLINFO_NUM_CONNECTS)
@@ -176,9 +190,9 @@ final class CurlEventLoop: @unchecked Sendable {
         transfer.complete(.failure(error))
     }
 
-    private func drainOnShutdown() {
+    private func drainOnShutdown(_ multi: CurlMultiHandle) {
         for transfer in Array(active.values) {
-            finish(transfer, .failure(TransportError(.cancelled, endpoint: transfer.endpoint, reason: "client shut down")))
+            finish(transfer, in: multi, .failure(TransportError(.cancelled, endpoint: transfer.endpoint, reason: "client shut down")))
         }
         let late = inbox.withLock { inbox in
             defer { inbox.additions.removeAll() }

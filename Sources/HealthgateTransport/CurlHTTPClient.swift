@@ -59,8 +59,8 @@ public final class CurlHTTPClient: Sendable {
     ///
     /// Cancelling the calling task aborts the transfer and throws `cancelled`.
     public func send(
-        _ request: HTTPRequest, endpoint: EndpointConfiguration
-    ) async throws(TransportError) -> HTTPResponse {
+        _ request: TransportRequest, endpoint: EndpointConfiguration
+    ) async throws(TransportError) -> TransportResponse {
         let transfer = try CurlRequestBuilder.makeTransfer(for: request, endpoint: endpoint)
         let loop = self.loop
         let result = await withTaskCancellationHandler {

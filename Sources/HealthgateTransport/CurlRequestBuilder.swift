@@ -5,7 +5,7 @@ import Foundation
 /// method, headers and body.
 enum CurlRequestBuilder {
     static func makeTransfer(
-        for request: HTTPRequest, endpoint: EndpointConfiguration
+        for request: TransportRequest, endpoint: EndpointConfiguration
     ) throws(TransportError) -> CurlTransfer {
         let name = endpoint.endpointName
         guard endpoint.baseURL.scheme?.lowercased() == "https" else {
@@ -79,7 +79,7 @@ enum CurlRequestBuilder {
         }
     }
 
-    private static func configureMethodAndBody(_ easy: CurlEasyHandle, request: HTTPRequest) throws(TransportError) {
+    private static func configureMethodAndBody(_ easy: CurlEasyHandle, request: TransportRequest) throws(TransportError) {
         switch request.method {
         case .get where request.body == nil:
             try easy.set(CURLOPT_HTTPGET, true)

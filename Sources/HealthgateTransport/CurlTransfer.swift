@@ -19,9 +19,9 @@ final class CurlTransfer: @unchecked Sendable {
     private let cancelRequested = Atomic<Bool>(false)
 
     // MARK: curl-thread state
-    private var continuation: CheckedContinuation<Result<HTTPResponse, TransportError>, Never>?
+    private var continuation: CheckedContinuation<Result<TransportResponse, TransportError>, Never>?
     private(set) var body: [UInt8] = []
-    private(set) var headers = HTTPHeaders()
+    private(set) var headers = TransportHeaders()
     /// True once our own size check stopped the transfer.
     private(set) var exceededLimit = false
 
@@ -32,7 +32,7 @@ final class CurlTransfer: @unchecked Sendable {
     }
 
     /// Records the continuation; call once, before submission.
-    func setContinuation(_ continuation: CheckedContinuation<Result<HTTPResponse, TransportError>, Never>) {
+    func setContinuation(_ continuation: CheckedContinuation<Result<TransportResponse, TransportError>, Never>) {
         self.continuation = continuation
     }
 
@@ -42,7 +42,7 @@ final class CurlTransfer: @unchecked Sendable {
     var isCancelRequested: Bool { cancelRequested.load(ordering: .acquiring) }
 
     /// Resumes the caller exactly once; later calls do nothing.
-    func complete(_ result: Result<HTTPResponse, TransportError>) {
+    func complete(_ result: Result<TransportResponse, TransportError>) {
         guard let continuation else { return }
         self.continuation = nil
         continuation.resume(returning: result)
@@ -63,11 +63,11 @@ final class CurlTransfer: @unchecked Sendable {
     /// Takes one raw header line; a new status line starts a new header block (after a 1xx answer).
     /// Returns false when a `Content-Length` already announces more than the limit.
     func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard var line = String(validating: bytes, as: UTF8.self) ?? String(bytes: bytes, encoding: .isoLatin1)
-        else { return true }
-        while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
+        let line = String(decoding: bytes[..<end], as: UTF8.self)
         if line.hasPrefix("HTTP/") {
-            headers = HTTPHeaders()
+            headers = TransportHeaders()
             return true
         }
         guard let colon = line.firstIndex(of: ":") else { return true }

@@ -1,5 +1,5 @@
 /// An ordered list of HTTP header fields; names compare case-insensitively.
-public struct HTTPHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionaryLiteral {
+public struct TransportHeaders: Hashable, Sendable, Sequence, ExpressibleByDictionaryLiteral {
     /// The fields in order, as (name, value) pairs.
     public private(set) var fields: [Field]
 

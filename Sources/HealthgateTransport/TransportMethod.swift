@@ -1,5 +1,5 @@
 /// An HTTP request method.
-public struct HTTPMethod: Hashable, Sendable, CustomStringConvertible {
+public struct TransportMethod: Hashable, Sendable, CustomStringConvertible {
     /// The method token as sent on the wire (`GET`, `POST`, …).
     public let rawValue: String
 
@@ -9,15 +9,15 @@ public struct HTTPMethod: Hashable, Sendable, CustomStringConvertible {
     public var description: String { rawValue }
 
     /// `GET`
-    public static let get = HTTPMethod("GET")
+    public static let get = TransportMethod("GET")
     /// `HEAD`
-    public static let head = HTTPMethod("HEAD")
+    public static let head = TransportMethod("HEAD")
     /// `POST`
-    public static let post = HTTPMethod("POST")
+    public static let post = TransportMethod("POST")
     /// `PUT`
-    public static let put = HTTPMethod("PUT")
+    public static let put = TransportMethod("PUT")
     /// `PATCH`
-    public static let patch = HTTPMethod("PATCH")
+    public static let patch = TransportMethod("PATCH")
     /// `DELETE`
-    public static let delete = HTTPMethod("DELETE")
+    public static let delete = TransportMethod("DELETE")
 }

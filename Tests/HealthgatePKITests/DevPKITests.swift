@@ -45,6 +45,7 @@ struct DevPKITests {
         #expect(fingerprint.allSatisfy { $0.isHexDigit && !$0.isUppercase })
         let reread = try CertificateDigests.certificate(fromPEM: try leaf.certificatePEM)
         #expect(reread == leaf.certificate)
+        #expect(try CertificateDigests.spkiPin(of: reread) == leaf.spkiPin)
     }
 
     @Test("an invalid IP SAN and an empty validity window are refused")
@@ -117,6 +118,12 @@ struct DevPKITests {
 
         try #require(OpenSSL.isAvailable)
         #expect(try OpenSSL.run(["pkey", "-in", url.path, "-passin", "pass:s3cret pass", "-noout"]) == 0)
+        // The pin matches what openssl computes from the same key.
+        let der = directory.appendingPathComponent("spki.der")
+        #expect(
+            try OpenSSL.run(["pkey", "-in", url.path, "-passin", "pass:s3cret pass", "-pubout", "-outform", "DER", "-out", der.path])
+                == 0)
+        #expect(CertificateDigests.spkiPin(ofSPKI: try Data(contentsOf: der)) == leaf.spkiPin)
         #expect(try OpenSSL.run(["pkey", "-in", url.path, "-passin", "pass:wrong", "-noout"]) != 0)
     }
 }

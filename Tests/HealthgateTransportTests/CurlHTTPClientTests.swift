@@ -1,0 +1,338 @@
+import Foundation
+import HealthgatePKI
+import HealthgateTransport
+import Testing
+
+@Suite("libcurl transport against a real mutual-TLS server")
+struct CurlHTTPClientTests {
+    @Test("a request with a client certificate succeeds, and sequential requests share one connection")
+    func success() async throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let client = try CurlHTTPClient()
+        defer { client.shutdown() }
+        try await TLSTestServer.with(certificate: pki.server, clientCA: pki.ca) { port in
+            let endpoint = pki.endpoint(port: port)
+            let response = try await client.send(TransportRequest(path: "/hello"), endpoint: endpoint)
+            #expect(response.status == 200)
+            #expect(String(decoding: response.body, as: UTF8.self) == "hello")
+            #expect(response.headers["content-length"] == "5")
+
+            let body = Array("{\"qr\":\"x\"}".utf8)
+            for _ in 0..<5 {
+                let echoed = try await client.send(
+                    TransportRequest(
+                        method: .post, path: "/echo", headers: ["Content-Type": "application/json"], body: body),
+                    endpoint: endpoint)
+                #expect(echoed.status == 200)
+                #expect(echoed.body == body)
+            }
+            let counts = client.counters.byEndpoint[endpoint.endpointName]
+            #expect(counts?.requests == 6)
+            #expect(counts?.responses == 6)
+            #expect(counts?.newConnections == 1)
+            #expect(counts?.tlsHandshakes == 1)
+        }
+    }
+
+    @Test("an unknown path is a response, not an error")
+    func notFound() async throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let client = try CurlHTTPClient()
+        defer { client.shutdown() }
+        try await TLSTestServer.with(certificate: pki.server, clientCA: pki.ca) { port in
+            let response = try await client.send(TransportRequest(path: "/nothing"), endpoint: pki.endpoint(port: port))
+            #expect(response.status == 404)
+        }
+    }
+
+    @Test("the server requires a client certificate and none is configured: handshake failure")
+    func noClientCertificate() async throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let client = try CurlHTTPClient()
+        defer { client.shutdown() }
+        try await TLSTestServer.with(certificate: pki.server, clientCA: pki.ca) { port in
+            let endpoint = pki.endpoint(port: port, withClientCertificate: false)
+            let error = await #expect(throws: TransportError.self) {
+                try await client.send(TransportRequest(path: "/hello"), endpoint: endpoint)
+            }
+            #expect(error?.code == .tlsHandshakeFailed)
+            #expect(error?.endpoint == "127.0.0.1:\(port)")
+            #expect(error?.reason.isEmpty == false)
+        }
+    }
+
+    @Test("a client certificate from a CA the server does not trust: handshake failure")
+    func untrustedClientCertificate() async throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let otherCA = try DevCertificateAuthority(commonName: "stranger CA")
+        let stranger = try otherCA.issue(.client(commonName: "gateway-999999"))
+        let files = try stranger.write(to: pki.directory, name: "stranger")
+        let client = try CurlHTTPClient()
+        defer { client.shutdown() }
+        try await TLSTestServer.with(certificate: pki.server, clientCA: pki.ca) { port in
+            var endpoint = pki.endpoint(port: port)
+            endpoint.clientCertificateFile = files.certificate.path
+            endpoint.clientKeyFile = files.privateKey.path
+            let error = await #expect(throws: TransportError.self) {
+                try await client.send(TransportRequest(path: "/hello"), endpoint: endpoint)
+            }
+            #expect(error?.code == .tlsHandshakeFailed)
+        }
+    }
+
+    @Test("a server certificate from an untrusted CA is rejected")
+    func untrustedServerCA() async throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let otherCA = try DevCertificateAuthority(commonName: "stranger CA")
+        let server = try otherCA.issue(.server(commonName: "impostor"))
+        let client = try CurlHTTPClient()
+        defer { client.shutdown() }
+        try await TLSTestServer.with(certificate: server, clientCA: pki.ca) { port in
+            let error = await #expect(throws: TransportError.self) {
+                try await client.send(TransportRequest(path: "/hello"), endpoint: pki.endpoint(port: port))
+            }
+            #expect(error?.code == .peerCertificateRejected)
+            #expect(error?.isTransient == false)
+        }
+    }
+
+    @Test("an expired server certificate is rejected")
+    func expiredServerCertificate() async throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let server = try pki.ca.issue(
+            LeafCertificateRequest(
+                commonName: "expired", purposes: [.serverAuth], notBefore: Date().addingTimeInterval(-7200),
+                notAfter: Date().addingTimeInterval(-3600)))
+        let client = try CurlHTTPClient()
+        defer { client.shutdown() }
+        try await TLSTestServer.with(certificate: server, clientCA: pki.ca) { port in
+            let error = await #expect(throws: TransportError.self) {
+                try await client.send(TransportRequest(path: "/hello"), endpoint: pki.endpoint(port: port))
+            }
+            #expect(error?.code == .peerCertificateRejected)
+            #expect(error?.reason.contains("expired") == true)
+        }
+    }
+
+    @Test("a not-yet-valid server certificate is rejected")
+    func notYetValidServerCertificate() async throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let server = try pki.ca.issue(
+            LeafCertificateRequest(
+                commonName: "future", purposes: [.serverAuth], notBefore: Date().addingTimeInterval(3600),
+                notAfter: Date().addingTimeInterval(7200)))
+        let client = try CurlHTTPClient()
+        defer { client.shutdown() }
+        try await TLSTestServer.with(certificate: server, clientCA: pki.ca) { port in
+            let error = await #expect(throws: TransportError.self) {
+                try await client.send(TransportRequest(path: "/hello"), endpoint: pki.endpoint(port: port))
+            }
+            #expect(error?.code == .peerCertificateRejected)
+        }
+    }
+
+    @Test("a server certificate for another host name is rejected")
+    func hostNameMismatch() async throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let server = try pki.ca.issue(
+            LeafCertificateRequest(
+                commonName: "elsewhere", dnsNames: ["elsewhere.example"], ipAddresses: ["10.9.9.9"],
+                purposes: [.serverAuth]))
+        let client = try CurlHTTPClient()
+        defer { client.shutdown() }
+        try await TLSTestServer.with(certificate: server, clientCA: pki.ca) { port in
+            let error = await #expect(throws: TransportError.self) {
+                try await client.send(TransportRequest(path: "/hello"), endpoint: pki.endpoint(port: port))
+            }
+            #expect(error?.code == .peerCertificateRejected)
+        }
+    }
+
+    @Test("a matching SPKI pin succeeds; another key's pin fails with pinMismatch")
+    func pinning() async throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let other = try pki.ca.issue(.server(commonName: "other"))
+        let client = try CurlHTTPClient()
+        defer { client.shutdown() }
+        try await TLSTestServer.with(certificate: pki.server, clientCA: pki.ca) { port in
+            var endpoint = pki.endpoint(port: port)
+            endpoint.pinnedPublicKey = pki.server.spkiPin
+            let response = try await client.send(TransportRequest(path: "/hello"), endpoint: endpoint)
+            #expect(response.status == 200)
+
+            var wrong = pki.endpoint(port: port)
+            wrong.pinnedPublicKey = other.spkiPin
+            wrong.requestTimeout = .seconds(9)  // a different TLS setting: curl must not reuse the pinned connection
+            let error = await #expect(throws: TransportError.self) {
+                try await client.send(TransportRequest(path: "/hello"), endpoint: wrong)
+            }
+            #expect(error?.code == .pinMismatch)
+        }
+    }
+
+    @Test("an encrypted client key opens with the passphrase from the named environment variable")
+    func encryptedKey() async throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let variable = "HG_TRANSPORT_TEST_PASS_\(UInt32.random(in: 0...UInt32.max))"
+        setenv(variable, "correct horse", 1)
+        defer { unsetenv(variable) }
+        let keyFile = try pki.client.writeEncryptedKey(to: pki.directory, name: "client", passphrase: "correct horse")
+        let client = try CurlHTTPClient()
+        defer { client.shutdown() }
+        try await TLSTestServer.with(certificate: pki.server, clientCA: pki.ca) { port in
+            var endpoint = pki.endpoint(port: port)
+            endpoint.clientKeyFile = keyFile.path
+            endpoint.keyPassphraseEnvironmentVariable = variable
+            let response = try await client.send(TransportRequest(path: "/hello"), endpoint: endpoint)
+            #expect(response.status == 200)
+
+            endpoint.keyPassphraseEnvironmentVariable = variable + "_UNSET"
+            let error = await #expect(throws: TransportError.self) {
+                try await client.send(TransportRequest(path: "/hello"), endpoint: endpoint)
+            }
+            #expect(error?.code == .localCredentialsInvalid)
+        }
+    }
+
+    @Test("nothing listening: connectFailed, transient")
+    func connectFailed() async throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let client = try CurlHTTPClient()
+        defer { client.shutdown() }
+        let error = await #expect(throws: TransportError.self) {
+            try await client.send(TransportRequest(path: "/hello"), endpoint: pki.endpoint(port: 1))
+        }
+        #expect(error?.code == .connectFailed)
+        #expect(error?.isTransient == true)
+        #expect(error?.endpoint == "127.0.0.1:1")
+    }
+
+    @Test("a slow server runs into the request deadline")
+    func deadline() async throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let client = try CurlHTTPClient()
+        defer { client.shutdown() }
+        try await TLSTestServer.with(certificate: pki.server, clientCA: pki.ca) { port in
+            var endpoint = pki.endpoint(port: port)
+            endpoint.requestTimeout = .milliseconds(500)
+            let error = await #expect(throws: TransportError.self) {
+                try await client.send(TransportRequest(path: "/slow"), endpoint: endpoint)
+            }
+            #expect(error?.code == .timeout)
+            #expect(error?.isTransient == true)
+        }
+    }
+
+    @Test("an endless body and an oversized Content-Length abort with responseTooLarge")
+    func tooLarge() async throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let client = try CurlHTTPClient()
+        defer { client.shutdown() }
+        try await TLSTestServer.with(certificate: pki.server, clientCA: pki.ca) { port in
+            var endpoint = pki.endpoint(port: port)
+            endpoint.maxResponseBytes = 100_000
+            let endless = await #expect(throws: TransportError.self) {
+                try await client.send(TransportRequest(path: "/endless"), endpoint: endpoint)
+            }
+            #expect(endless?.code == .responseTooLarge)
+            let declared = await #expect(throws: TransportError.self) {
+                try await client.send(TransportRequest(path: "/declared-large"), endpoint: endpoint)
+            }
+            #expect(declared?.code == .responseTooLarge)
+            // The client is still usable afterwards.
+            let response = try await client.send(TransportRequest(path: "/hello"), endpoint: endpoint)
+            #expect(response.status == 200)
+        }
+    }
+
+    @Test("cancelling the task aborts a transfer in flight")
+    func cancellation() async throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let client = try CurlHTTPClient()
+        defer { client.shutdown() }
+        let (started, startedContinuation) = AsyncStream<Void>.makeStream()
+        try await TLSTestServer.with(certificate: pki.server, clientCA: pki.ca, hangStarted: startedContinuation) {
+            port in
+            let endpoint = pki.endpoint(port: port)
+            let task = Task { () async throws(TransportError) -> TransportResponse in
+                try await client.send(TransportRequest(path: "/hang"), endpoint: endpoint)
+            }
+            var iterator = started.makeAsyncIterator()
+            _ = await iterator.next()  // the server has the request
+            task.cancel()
+            let result = await task.result
+            #expect(throws: TransportError(.cancelled, endpoint: endpoint.endpointName, reason: "")) {
+                try result.get()
+            }
+            let counts = client.counters.total
+            #expect(counts.failures == 1)
+        }
+    }
+
+    @Test("a task cancelled before sending fails with cancelled without a transfer")
+    func cancelledBeforeStart() async throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let client = try CurlHTTPClient()
+        defer { client.shutdown() }
+        let endpoint = pki.endpoint(port: 1)
+        let task = Task { () async throws(TransportError) -> TransportResponse in
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await client.send(TransportRequest(path: "/hello"), endpoint: endpoint)
+        }
+        let result = await task.result
+        #expect(throws: TransportError(.cancelled, endpoint: endpoint.endpointName, reason: "")) { try result.get() }
+        #expect(client.counters.total.newConnections == 0)
+    }
+
+    @Test("200 concurrent requests complete over a handful of reused connections")
+    func concurrency() async throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let client = try CurlHTTPClient(configuration: .init(maxConnectionsPerHost: 6))
+        defer { client.shutdown() }
+        try await TLSTestServer.with(certificate: pki.server, clientCA: pki.ca) { port in
+            let endpoint = pki.endpoint(port: port)
+            let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<200 {
+                    group.addTask {
+                        try await client.send(TransportRequest(path: "/hello"), endpoint: endpoint).status
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(statuses.count == 200)
+            #expect(statuses.allSatisfy { $0 == 200 })
+            let counts = try #require(client.counters.byEndpoint[endpoint.endpointName])
+            #expect(counts.responses == 200)
+            #expect(counts.newConnections >= 1)
+            #expect(counts.newConnections <= 6)
+            #expect(counts.tlsHandshakes == counts.newConnections)
+        }
+    }
+
+    @Test("a plain http endpoint is refused before any I/O")
+    func httpsOnly() async throws {
+        let client = try CurlHTTPClient()
+        defer { client.shutdown() }
+        let endpoint = EndpointConfiguration(baseURL: URL(string: "http://127.0.0.1:1")!, trustedCAFile: "/nonexistent")
+        let error = await #expect(throws: TransportError.self) {
+            try await client.send(TransportRequest(path: "/"), endpoint: endpoint)
+        }
+        #expect(error?.code == .invalidRequest)
+    }
+}
