@@ -1,3 +1,4 @@
+import HealthgateConfig
 import HealthgateModel
 import Logging
 
@@ -5,12 +6,17 @@ import Logging
 /// dropped before the event is acknowledged.
 public struct InvalidationService: Sendable {
     let cache: any VerificationCaching
+    let configuration: ConfigStore
+    let clock: any WallClock
     let metrics: GatewayMetrics
     let logger: Logger
 
-    public init(cache: any VerificationCaching, metrics: GatewayMetrics = GatewayMetrics(),
+    public init(cache: any VerificationCaching, configuration: ConfigStore, clock: any WallClock = SystemWallClock(),
+                metrics: GatewayMetrics = GatewayMetrics(),
                 logger: Logger = Logger(label: "healthgate.invalidate")) {
         self.cache = cache
+        self.configuration = configuration
+        self.clock = clock
         self.metrics = metrics
         self.logger = logger
     }
@@ -19,7 +25,10 @@ public struct InvalidationService: Sendable {
     @discardableResult
     public func apply(_ event: HolderChangedEvent, source: String) async throws(HealthgateError) -> Int {
         do {
-            let dropped = try await cache.invalidate(issuer: event.issuer, holderRef: event.holderRef)
+            let dropped = try await cache.invalidate(
+                issuer: event.issuer,
+                holder: configuration.current.pseudonymKey.pseudonym(issuer: event.issuer, holderRef: event.holderRef),
+                now: clock.now())
             metrics.invalidation(source: source)
             return dropped
         } catch {

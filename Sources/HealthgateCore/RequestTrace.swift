@@ -10,6 +10,7 @@ public final class RequestTrace: Sendable {
         public var holder: HolderPseudonym?
         public var status: HealthStatus?
         public var freshness: Freshness?
+        public var admits: Bool?
         public var upstreamAttempts = 0
     }
 

@@ -1,37 +1,30 @@
 import Foundation
-import HealthgateAdapters
 import HealthgateModel
+import HealthgateStorage
 
-/// A cached issuer answer: the canonical result as received (freshness `live`) and when it was stored.
-public struct CachedVerification: Sendable {
-    public var result: VerificationResult
-    /// The issuer's holder reference, the key of invalidation.
-    public var holderRef: String
-    /// When the answer was received.
-    public var storedAt: Date
-
-    public init(result: VerificationResult, holderRef: String, storedAt: Date) {
-        self.result = result
-        self.holderRef = holderRef
-        self.storedAt = storedAt
-    }
-}
-
-/// The verification cache as the core flow sees it: keyed by issuer + the adapter's holder key; never stores errors.
+/// The verification cache as the core flow sees it (the SQLite `VerificationCache`, or a stand-in in tests): keyed by
+/// issuer + the adapter's holder key, invalidated by holder pseudonym; never stores errors.
 public protocol VerificationCaching: Sendable {
-    /// The entry for this code's holder, whatever its age (the flow decides `cached`/`stale`), or `nil`.
-    func lookup(issuer: RegionCode, holderKey: String, now: Date) async throws -> CachedVerification?
-    /// Stores a live answer until `expiresAt` (never past the code's own validity).
-    func store(_ verification: NativeVerification, code: RecognisedCode, storedAt: Date, expiresAt: Date) async throws
+    /// The entry of this code's holder judged at `now` under the city's `policy`: fresh, stale, or a miss.
+    func lookup(issuer: RegionCode, holderKey: String, now: Date, policy: CachePolicy) async throws -> CacheLookup
+    /// Stores a live result; refused (`false`) when the holder was invalidated after `askedAt`.
+    @discardableResult
+    func store(_ result: VerificationResult, holderKey: String, validUntil: Date?, askedAt: Date,
+               policy: CachePolicy) async throws -> Bool
     /// Drops every entry of a holder; returns how many.
     @discardableResult
-    func invalidate(issuer: RegionCode, holderRef: String) async throws -> Int
+    func invalidate(issuer: RegionCode, holder: HolderPseudonym, now: Date) async throws -> Int
 }
+
+extension VerificationCache: VerificationCaching {}
 
 /// No cache at all: every verify asks the issuer.
 public struct NoCache: VerificationCaching {
     public init() {}
-    public func lookup(issuer: RegionCode, holderKey: String, now: Date) async throws -> CachedVerification? { nil }
-    public func store(_ verification: NativeVerification, code: RecognisedCode, storedAt: Date, expiresAt: Date) async throws {}
-    public func invalidate(issuer: RegionCode, holderRef: String) async throws -> Int { 0 }
+    public func lookup(issuer: RegionCode, holderKey: String, now: Date, policy: CachePolicy) async throws -> CacheLookup {
+        .miss
+    }
+    public func store(_ result: VerificationResult, holderKey: String, validUntil: Date?, askedAt: Date,
+                      policy: CachePolicy) async throws -> Bool { false }
+    public func invalidate(issuer: RegionCode, holder: HolderPseudonym, now: Date) async throws -> Int { 0 }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HealthgateAdapters
 import HealthgateConfig
 import HealthgateModel
+import HealthgateStorage
 import Logging
 import Synchronization
 
@@ -90,6 +91,7 @@ public final class VerificationService: Sendable {
             $0.holder = result.holder
             $0.status = result.status
             $0.freshness = result.freshness
+            $0.admits = result.admits
         }
         return result
     }
@@ -102,17 +104,23 @@ public final class VerificationService: Sendable {
             throw HealthgateError(.unknownIssuer, "the issuer is not configured")
         }
         let now = clock.now()
-        var entry: CachedVerification?
+        let policy = CachePolicy(freshnessBudget: city.freshness, staleLimit: city.staleLimit)
+        var staleEntry: VerificationResult?
         if case .checkpoint = purpose {
+            var lookup = CacheLookup.miss
             do {
-                entry = try await cache.lookup(issuer: code.issuer, holderKey: code.holderKey, now: now)
+                lookup = try await cache.lookup(issuer: code.issuer, holderKey: code.holderKey, now: now, policy: policy)
             } catch {
                 logger.warning("cache lookup failed; asking the issuer", metadata: ["city": "\(city.name)"])
             }
-            if let entry, city.freshness > .zero, now.timeIntervalSince(entry.storedAt) <= city.freshness.seconds {
+            switch lookup {
+            case .fresh(let cached):
                 metrics.cache(city: city.name, result: "hit")
-                trace.update { $0.holder = entry.result.holder }
-                return entry.result.with(freshness: .cached)
+                return cached
+            case .stale(let stale):
+                staleEntry = stale
+            case .miss:
+                break
             }
         }
         let breaker = breaker(for: code.issuer)
@@ -124,8 +132,8 @@ public final class VerificationService: Sendable {
                                             trace: trace, deadline: deadline)
             breaker.recordSuccess()
             metrics.breaker(city: city.name, open: false)
-            if case .checkpoint = purpose { await store(live, code: code, city: city) }
-            metrics.cache(city: city.name, result: entry == nil ? "miss" : "expired")
+            if case .checkpoint = purpose { await store(live, code: code, city: city, askedAt: now, policy: policy) }
+            if case .checkpoint = purpose { metrics.cache(city: city.name, result: "miss") }
             return live.result
         } catch {
             if error.code == .issuerUnavailable {
@@ -133,7 +141,7 @@ public final class VerificationService: Sendable {
                     logger.warning("circuit breaker opened", metadata: ["city": "\(city.name)"])
                 }
                 metrics.breaker(city: city.name, open: breaker.isOpen())
-                if let degraded = degraded(code: code, entry: entry, city: city, config: config, now: clock.now()) {
+                if let degraded = degraded(code: code, stale: staleEntry, city: city, config: config) {
                     return degraded
                 }
             } else if error.code == .issuerError || error.code == .codeNotFound || error.code == .codeExpired
@@ -145,11 +153,11 @@ public final class VerificationService: Sendable {
     }
 
     /// The answer when the issuer is unavailable: a stale entry within the stale limit, or Shanghai's signed status.
-    func degraded(code: RecognisedCode, entry: CachedVerification?, city: CityConfiguration,
-                  config: GatewayConfiguration, now: Date) -> VerificationResult? {
-        if let entry, city.staleLimit > .zero, now.timeIntervalSince(entry.storedAt) <= city.staleLimit.seconds {
+    func degraded(code: RecognisedCode, stale: VerificationResult?, city: CityConfiguration,
+                  config: GatewayConfiguration) -> VerificationResult? {
+        if let stale {
             metrics.cache(city: city.name, result: "stale")
-            return entry.result.with(freshness: .stale, allowDegradedAdmit: city.allowStaleAdmit)
+            return stale.with(freshness: .stale, allowDegradedAdmit: city.allowStaleAdmit)
         }
         if city.kind == .shanghai {
             return ShanghaiAdapter.signatureOnlyResult(for: code, pseudonyms: config.pseudonymKey,
@@ -170,13 +178,11 @@ public final class VerificationService: Sendable {
                                     trace: trace, deadline: deadline)
     }
 
-    private func store(_ live: NativeVerification, code: RecognisedCode, city: CityConfiguration) async {
-        let storedAt = live.result.asOf
-        var expires = storedAt.addingTimeInterval(max(city.freshness.seconds, city.staleLimit.seconds))
-        if let validUntil = code.validUntil, validUntil < expires { expires = validUntil }
-        guard expires > storedAt else { return }
+    private func store(_ live: NativeVerification, code: RecognisedCode, city: CityConfiguration, askedAt: Date,
+                       policy: CachePolicy) async {
         do {
-            try await cache.store(live, code: code, storedAt: storedAt, expiresAt: expires)
+            try await cache.store(live.result, holderKey: code.holderKey, validUntil: code.validUntil, askedAt: askedAt,
+                                  policy: policy)
         } catch {
             logger.warning("cache store failed", metadata: ["city": "\(city.name)"])
         }

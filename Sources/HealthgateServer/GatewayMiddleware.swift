@@ -2,6 +2,7 @@ import Foundation
 import HealthgateConfig
 import HealthgateCore
 import HealthgateModel
+import HealthgateStorage
 import Hummingbird
 import Logging
 import X509
@@ -64,14 +65,21 @@ public struct GatewayMiddleware: RouterMiddleware {
         }
 
         let trace = context.trace.snapshot
-        let entry = AuditEntry(
-            time: receivedAt, callerSubject: context.caller?.subject ?? "-",
-            callerFingerprint: context.caller?.fingerprint ?? "-",
+        let outcome: AuditOutcome
+        if let errorCode {
+            outcome = .failed(code: errorCode)
+        } else if let status = trace.status, let freshness = trace.freshness, let admits = trace.admits {
+            outcome = .verified(status: status, freshness: freshness, admits: admits)
+        } else {
+            outcome = .completed
+        }
+        let requestID = UUID().uuidString.lowercased()
+        let entry = AuditRecord(
+            time: receivedAt, requestID: requestID,
+            caller: AuditCaller(subject: context.caller?.subject ?? "-", fingerprint: context.caller?.fingerprint ?? "-"),
             role: context.caller.map { Self.roleWord($0.roles, allowed: route?.roles ?? []) } ?? "-",
-            route: routeName, purpose: trace.purpose, issuer: trace.issuer, holder: trace.holder,
-            status: errorCode == nil ? trace.status : nil, freshness: errorCode == nil ? trace.freshness : nil,
-            errorCode: errorCode, httpStatus: response.status.code, upstreamAttempts: trace.upstreamAttempts,
-            latencyMilliseconds: Int((ContinuousClock.now - started).seconds * 1000))
+            route: routeName, purpose: trace.purpose, issuer: trace.issuer, holder: trace.holder, outcome: outcome,
+            upstreamAttempts: trace.upstreamAttempts, latency: ContinuousClock.now - started)
         do {
             try await audit.record(entry)
         } catch {
@@ -81,6 +89,7 @@ public struct GatewayMiddleware: RouterMiddleware {
                 .response
         }
         metrics.request(route: routeName, outcome: errorCode ?? "ok")
+        response.headers[.init("X-Request-Id")!] = requestID
         return response
     }
 

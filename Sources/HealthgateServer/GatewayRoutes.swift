@@ -143,6 +143,7 @@ public struct GatewayRoutes: Sendable {
             $0.holder = result.holder
             $0.status = result.status
             $0.freshness = result.freshness
+            $0.admits = result.admits
         }
         return try json(result)
     }

@@ -63,7 +63,8 @@ public struct GatewayServer: Sendable {
         verification = VerificationService(configuration: configuration, adapters: adapters,
                                            transport: dependencies.transport, cache: dependencies.cache, clock: clock,
                                            logger: logger)
-        invalidation = InvalidationService(cache: dependencies.cache, logger: logger)
+        invalidation = InvalidationService(cache: dependencies.cache, configuration: configuration, clock: clock,
+                                           logger: logger)
     }
 
     /// The mutual-TLS router, with the gateway middleware in front of every route.

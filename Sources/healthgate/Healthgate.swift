@@ -5,6 +5,7 @@ import ArgumentParser
 struct Healthgate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "healthgate",
-        abstract: "The inter-city health-code federation gateway."
+        abstract: "The inter-city health-code federation gateway.",
+        subcommands: [ServeCommand.self]
     )
 }

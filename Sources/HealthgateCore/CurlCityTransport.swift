@@ -1,0 +1,64 @@
+import Foundation
+import HealthgateAdapters
+import HealthgateConfig
+import HealthgateModel
+import HealthgateTransport
+
+/// The cities' transport over the libcurl client: one endpoint configuration per city (its client certificate, CA
+/// bundle, pin, limits), transport failures mapped to the gateway's errors.
+public struct CurlCityTransport: CityTransport {
+    let client: CurlHTTPClient
+
+    public init(client: CurlHTTPClient) { self.client = client }
+
+    /// The libcurl endpoint of a configured city, with `timeout` as the request deadline.
+    public static func endpoint(for city: CityConfiguration, timeout: Duration) -> EndpointConfiguration? {
+        guard let url = URL(string: city.baseURL) else { return nil }
+        return EndpointConfiguration(
+            baseURL: url, clientCertificateFile: city.clientCertificatePath, clientKeyFile: city.clientKeyPath,
+            keyPassphraseEnvironmentVariable: city.passphraseEnv, trustedCAFile: city.caBundlePath,
+            pinnedPublicKey: city.pin, connectTimeout: min(city.connectTimeout, timeout), requestTimeout: timeout,
+            maxResponseBytes: city.maxResponseBytes)
+    }
+
+    public func send(_ request: NativeRequest, to city: CityConfiguration, timeout: Duration)
+        async throws(HealthgateError) -> NativeResponse {
+        guard let endpoint = Self.endpoint(for: city, timeout: timeout) else {
+            throw HealthgateError(.internalError, "the base URL of \(city.name) is not a URL")
+        }
+        var headers = TransportHeaders()
+        for field in request.headers { headers.add(name: field.name, value: field.value) }
+        let outgoing = TransportRequest(method: TransportMethod(request.method), path: request.path, headers: headers,
+                                        body: request.body.isEmpty && request.method == "GET" ? nil : request.body)
+        do {
+            let response = try await client.send(outgoing, endpoint: endpoint)
+            return NativeResponse(status: response.status,
+                                  headers: response.headers.map { HTTPField($0.name, $0.value) }, body: response.body)
+        } catch {
+            throw Self.map(error, city: city.name)
+        }
+    }
+
+    /// A transport failure as the gateway reports it: connect/timeout/reset → `issuer-unavailable` (transient);
+    /// TLS and pin failures → `issuer-unavailable` (not transient: retrying cannot fix a certificate); an oversized or
+    /// unreadable answer → `issuer-error`.
+    public static func map(_ error: TransportError, city: String) -> HealthgateError {
+        switch error.code {
+        case .connectFailed: return .unavailable("\(city) could not be reached")
+        case .timeout: return .unavailable("\(city) did not answer in time")
+        case .connectionLost: return .unavailable("the connection to \(city) was lost")
+        case .tlsHandshakeFailed:
+            return HealthgateError(.issuerUnavailable, "the TLS handshake with \(city) failed")
+        case .peerCertificateRejected:
+            return HealthgateError(.issuerUnavailable, "\(city)'s server certificate is not trusted")
+        case .pinMismatch:
+            return HealthgateError(.issuerUnavailable, "\(city)'s server key does not match the configured pin")
+        case .localCredentialsInvalid:
+            return HealthgateError(.issuerUnavailable, "the gateway's client certificate for \(city) cannot be used")
+        case .responseTooLarge: return .issuerError("\(city)'s answer is larger than allowed")
+        case .cancelled: return HealthgateError(.issuerUnavailable, "the call to \(city) was cancelled")
+        case .protocolError: return .issuerError("\(city) answered with something that is not HTTP")
+        default: return HealthgateError(.internalError, "the request to \(city) could not be made")
+        }
+    }
+}

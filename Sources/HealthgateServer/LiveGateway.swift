@@ -1,0 +1,58 @@
+import Foundation
+import HealthgateConfig
+import HealthgateCore
+import HealthgateModel
+import HealthgateStorage
+import HealthgateTransport
+import Logging
+
+/// The production wiring: the SQLite database (migrated before anything serves), its audit trail and cache, the
+/// libcurl transport, and the gateway over them.
+public struct LiveGateway: Sendable {
+    public let server: GatewayServer
+    public let database: StorageDatabase
+    public let audit: AuditLog
+    public let cache: VerificationCache
+    public let client: CurlHTTPClient
+
+    /// Opens and migrates the database, starts the curl client, and composes the gateway.
+    public static func make(configuration: ConfigStore, identities: any IdentitySource = TLSPeerIdentitySource(),
+                            clock: any WallClock = SystemWallClock(), loader: ConfigLoader = ConfigLoader(),
+                            logger: Logger = Logger(label: "healthgate")) async throws -> LiveGateway {
+        let config = configuration.current
+        let database = try await StorageDatabase.open(path: config.databasePath)
+        let signer = try AuditSigner(pemFile: config.audit.signingKeyPath)
+        let audit = AuditLog(database: database, signer: signer,
+                             sealing: AuditSealingPolicy(everyRecords: config.audit.signEveryRecords,
+                                                         interval: config.audit.signEvery))
+        let cache = VerificationCache(database: database)
+        let client = try CurlHTTPClient(logger: logger)
+        let path = config.databasePath
+        let dependencies = GatewayDependencies(
+            transport: CurlCityTransport(client: client), cache: cache, audit: audit,
+            storageProblems: { Self.storageProblems(path: path) },
+            services: [AuditSealer(audit: audit, logger: logger), CachePurger(cache: cache, clock: clock, logger: logger)])
+        let server = try GatewayServer(configuration: configuration, dependencies: dependencies, identities: identities,
+                                       clock: clock, loader: loader, logger: logger)
+        return LiveGateway(server: server, database: database, audit: audit, cache: cache, client: client)
+    }
+
+    /// Whether the database file and its folder can be written.
+    static func storageProblems(path: String) -> [String] {
+        var problems: [String] = []
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if !FileManager.default.isWritableFile(atPath: folder) { problems.append("database: folder not writable") }
+        if FileManager.default.fileExists(atPath: path), !FileManager.default.isWritableFile(atPath: path) {
+            problems.append("database: file not writable")
+        }
+        return problems
+    }
+
+    /// Closes the storage and stops the curl thread (after the services have stopped).
+    public func close() async {
+        await audit.close()
+        await cache.close()
+        await database.close()
+        client.shutdown()
+    }
+}
