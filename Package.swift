@@ -187,6 +187,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Benchmarks (run with Benchmarks/transport/run.sh)
+        .executableTarget(
+            name: "TransportBenchmark",
+            dependencies: [
+                "HealthgateTransport",
+                "HealthgatePKI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/transport",
+            exclude: ["run.sh"],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Tests mirror the modules
         .testTarget(
             name: "HealthgateModelTests",
