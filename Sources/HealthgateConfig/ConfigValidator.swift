@@ -337,11 +337,14 @@ struct ConfigValidator {
         if city.allowStaleAdmit == true, stale == 0 {
             fail("\(key).allowStaleAdmit", "stale answers are off (staleLimitSeconds is 0)")
         }
+        if kind == .federation, let region, ![RegionCode.hangzhou, .shanghai, .beijing].contains(region) {
+            fail("\(key).region", "no adapter recognises the codes of region \(region) (federation needs a known city)")
+        }
         if city.allowSignatureOnlyAdmit == true, kind != .shanghai {
             fail("\(key).allowSignatureOnlyAdmit", "only Shanghai codes carry a signed status")
         }
         var keySetPath: String?
-        if kind == .shanghai {
+        if kind == .shanghai || (kind == .federation && region == .shanghai) {
             keySetPath = readableFile(city.keySetFile, "\(key).keySetFile")
             if let keySetPath {
                 let data = FileManager.default.contents(atPath: keySetPath) ?? Data()
@@ -349,7 +352,7 @@ struct ConfigValidator {
                 if object?["keys"] as? [Any] == nil { fail("\(key).keySetFile", "not a JWK set ({\"keys\": [...]})") }
             }
         } else if city.keySetFile != nil {
-            fail("\(key).keySetFile", "only a shanghai city has a key set")
+            fail("\(key).keySetFile", "only Shanghai (directly or through its gateway) has a key set")
         }
         let refresh = positive(city.keyRefreshSeconds, "\(key).keyRefreshSeconds", default: 3600)
         guard let region, let kind, let certPath, let keyPath, let caPath, !baseURL.isEmpty else { return nil }

@@ -42,7 +42,7 @@ public final class AdapterRegistry: Sendable {
         let previous = state.withLock { $0 }
         for city in configuration.cities {
             var store: ShanghaiKeyStore?
-            if city.kind == .shanghai {
+            if city.kind == .shanghai || (city.kind == .federation && city.region == .shanghai) {
                 if let kept = previous.keyStores[city.region], previous.keySetPaths[city.region] == city.keySetPath {
                     store = kept
                 } else {
@@ -71,8 +71,15 @@ public final class AdapterRegistry: Sendable {
         switch city.kind {
         case .hangzhou: return HangzhouAdapter()
         case .shanghai: return ShanghaiAdapter(keys: store ?? ShanghaiKeyStore())
-        case .beijing, .federation:
-            throw HealthgateError(.internalError, "adapter kind \(city.kind.rawValue) is not available in this build")
+        case .beijing: return BeijingAdapter()
+        case .federation:
+            switch city.region {
+            case .hangzhou: return FederationAdapter(reaching: HangzhouAdapter())
+            case .shanghai: return FederationAdapter(reaching: ShanghaiAdapter(keys: store ?? ShanghaiKeyStore()))
+            case .beijing: return FederationAdapter(reaching: BeijingAdapter())
+            default:
+                throw HealthgateError(.internalError, "no native adapter recognises the codes of region \(city.region)")
+            }
         }
     }
 }
