@@ -74,13 +74,13 @@ import Testing
                 pseudonyms: S.pseudonyms)
             let encoder = JSONEncoder()
             let encoded = String(decoding: try encoder.encode(verification.result), as: UTF8.self)
-            for leak in ["温州", "宁波", "杭州", "travel", "trip", "lat", "120.15", "id_no", "330106", "123X",
+            for leak in ["温州", "宁波", "杭州", "travel_history", "trip_cities", "last_location", "lat\"", "120.15", "id_no", "330106", "123X",
                          "health_card_level", "9f2c61d0"] {
                 #expect(!encoded.contains(leak), "\(name): \(leak)")
             }
             let mirror = String(describing: verification)
             #expect(!mirror.contains("温州"), "\(name)")
-            #expect(!mirror.contains("travel"), "\(name)")
+            #expect(!mirror.contains("travel_history"), "\(name)")
         }
     }
 

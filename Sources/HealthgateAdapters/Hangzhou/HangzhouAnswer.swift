@@ -53,6 +53,10 @@ enum HangzhouAnswer {
     static func decode<T: Decodable>(_ type: T.Type, from body: [UInt8], what: String,
                                      errorCode: HealthgateError.Code = .issuerError) throws(HealthgateError) -> T {
         try BodyGuard.checkJSON(body, code: errorCode)
+        // JSONDecoder skips the fields it does not decode without validating them; the whole answer must be UTF-8.
+        guard String(validating: body, as: UTF8.self) != nil else {
+            throw HealthgateError(errorCode, "Hangzhou's \(what) is not valid UTF-8")
+        }
         do {
             return try JSONDecoder().decode(T.self, from: Data(body))
         } catch {
