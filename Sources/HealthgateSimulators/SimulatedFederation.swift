@@ -97,6 +97,22 @@ public struct SimulatedFederation: Sendable {
     }
 }
 
+extension SimulatedFederation {
+    /// Serves one simulated city with its development-PKI files on `host:port` until SIGINT or SIGTERM;
+    /// `onRunning` receives the bound port.
+    public static func runOne(
+        _ city: any SimulatedCity, layout: DevPKILayout, host: String = "127.0.0.1", port: Int = 0,
+        logger: Logger = SimulatorServer.quietLogger(), onRunning: @escaping @Sendable (Int) async -> Void
+    ) async throws {
+        let server = SimulatorServer(
+            city: city, tls: SimulatorTLSFiles(layout: layout, city: DevCity(name: city.name, region: city.region)),
+            host: host, port: port, logger: logger, onRunning: onRunning)
+        let group = ServiceGroup(
+            configuration: .init(services: [.init(service: server)], gracefulShutdownSignals: [.sigint, .sigterm], logger: logger))
+        try await group.run()
+    }
+}
+
 /// Waits for the federation's addresses and runs the caller's `onReady` step (the demo's walk-through).
 private struct ReadinessService: Service {
     let addresses: AsyncStream<SimulatedFederation.Addresses>

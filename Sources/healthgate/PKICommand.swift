@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import HealthgatePKI
+import HealthgateSimulators
+
+/// `healthgate pki`: development certificates for the local federation.
+struct PKICommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pki",
+        abstract: "Development certificates for the local federation.",
+        subcommands: [Dev.self]
+    )
+
+    /// `healthgate pki dev --out DIR`: a CA per city, server and client certificates, the gateways' CAs.
+    struct Dev: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "dev",
+            abstract: "Create a development PKI: a CA per city with server and gateway client certificates, the gateways' server and client CAs, and checkpoint certificates.",
+            discussion: "For development and tests only: keys are written unencrypted (mode 0600)."
+        )
+
+        @Option(name: .long, help: "The directory to write into (created if needed; existing files are replaced).")
+        var out: String
+
+        func run() async throws {
+            let directory = URL(fileURLWithPath: out, isDirectory: true).standardizedFileURL
+            let layout = try DevPKIWriter.write(into: directory)
+            print(DevPKIWriter.summary(of: layout))
+        }
+    }
+}
+
+/// Writes the development PKI and the Shanghai test signing key beside it, and describes what was written.
+enum DevPKIWriter {
+    /// Generates the PKI under `directory`, plus `shanghai-signing/` (the test signing key and its JWK set).
+    static func write(into directory: URL) throws -> DevPKILayout {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let layout = try DevPKI.generate(into: directory)
+        let signing = directory.appendingPathComponent("shanghai-signing")
+        try FileManager.default.createDirectory(at: signing, withIntermediateDirectories: true)
+        let keyFile = signing.appendingPathComponent("signing-key.pem")
+        try Data((ShanghaiSigningKey.testKeyPEM + "\n").utf8).write(to: keyFile)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile.path)
+        try Data(ShanghaiSigningKey.jwkSet([.test]).serialized().utf8)
+            .write(to: signing.appendingPathComponent("keys.json"))
+        return layout
+    }
+
+    /// A readable list of the files, one line each, relative to the root.
+    static func summary(of layout: DevPKILayout) -> String {
+        let root = layout.root.path
+        func rel(_ url: URL) -> String {
+            url.path.hasPrefix(root + "/") ? String(url.path.dropFirst(root.count + 1)) : url.path
+        }
+        var lines = ["Development PKI written to \(root) (keys unencrypted, for development only):"]
+        for city in DevCity.all {
+            lines.append("  \(city.name) (\(city.region))")
+            lines.append("    \(rel(layout.cityCA(city).certificate))   federation CA")
+            lines.append("    \(rel(layout.cityServer(city).certificate))   server, CN=\(city.name)-server, SAN localhost 127.0.0.1 ::1")
+            lines.append("    \(rel(layout.cityNotifier(city).certificate))   notification client, CN=\(city.name)-notifier")
+            for gateway in DevCity.all {
+                lines.append(
+                    "    \(rel(layout.gatewayClient(of: gateway.region, issuedBy: city).certificate))   client for the gateway of \(gateway.region)")
+            }
+        }
+        lines.append("  gateways")
+        lines.append("    \(rel(layout.gatewayServerCA.certificate))   CA of every gateway's server certificate")
+        lines.append("    \(rel(layout.gatewayClientCA.certificate))   CA of checkpoints and peer gateways")
+        for city in DevCity.all {
+            lines.append("    \(rel(layout.gatewayServer(city.region).certificate))   server, CN=gateway-\(city.region)")
+            lines.append("    \(rel(layout.gatewayPeerClient(city.region).certificate))   peer client, CN=gateway-\(city.region)")
+            lines.append("    \(rel(layout.checkpoint(city.region).certificate))   checkpoint, CN=checkpoint-\(city.region)-01")
+        }
+        lines.append("  shanghai-signing/signing-key.pem, keys.json   Shanghai QR test signing key (kid ssm-test-1) and its JWK set")
+        lines.append("Each certificate's key is beside it with the extension .key.")
+        return lines.joined(separator: "\n")
+    }
+}
