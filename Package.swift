@@ -155,6 +155,7 @@ let package = Package(
             name: "HealthgateSimulators",
             dependencies: [
                 "HealthgatePKI",
+                "HealthgateTransport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -222,9 +223,11 @@ let package = Package(
                 "HealthgatePKI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdHTTP2", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -244,7 +247,12 @@ let package = Package(
         ),
         .testTarget(
             name: "HealthgateConfigTests",
-            dependencies: ["HealthgateConfig", "HealthgatePKI"],
+            dependencies: [
+                "HealthgateConfig",
+                "HealthgatePKI",
+                "HealthgateModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -266,7 +274,16 @@ let package = Package(
                 "HealthgateSimulators",
                 "HealthgatePKI",
                 "HealthgateTransport",
+                "HealthgateConfig",
+                "HealthgateStorage",
+                "HealthgateModel",
+                "HealthgateAdapters",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -18,9 +18,15 @@ extension SimulatorTLSFiles {
             notificationTrustRoots: layout.gatewayServerCA.certificate)
     }
 
-    /// A notification sender presenting the city's notifier certificate, or `nil` when the files are not set.
+    /// A notification sender presenting the city's notifier certificate (over `HealthgateTransport`; the `curl`
+    /// command line if the transport cannot start), or `nil` when the files are not set.
     public func notificationSender() -> (any NotificationSender)? {
         guard let notifierCertificate, let notifierPrivateKey, let notificationTrustRoots else { return nil }
+        if let sender = try? TransportNotificationSender(
+            certificate: notifierCertificate, privateKey: notifierPrivateKey, trustRoots: notificationTrustRoots)
+        {
+            return sender
+        }
         return CurlNotificationSender(
             certificate: notifierCertificate, privateKey: notifierPrivateKey, trustRoots: notificationTrustRoots)
     }
