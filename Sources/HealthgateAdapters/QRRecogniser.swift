@@ -67,6 +67,12 @@ public struct QRRecogniser: Sendable {
         /// Why recognition failed, or `nil`.
         public var error: HealthgateError?
 
+        /// An inspection of these members.
+        public init(fields: [String: LocalRendering.Value], error: HealthgateError?) {
+            self.fields = fields
+            self.error = error
+        }
+
         /// The object as one line of JSON with sorted keys (non-ASCII kept as is).
         public var json: String {
             let members = fields.sorted { $0.key < $1.key }.map { key, value in

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import HealthgateAdapters
+import HealthgateConfig
+import HealthgateModel
+
+/// `healthgate inspect`: tells ops and support staff which city issued a QR content and what the code itself says,
+/// running every check that needs no call (format, Shanghai's signature and key, expiry), as one JSON object.
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Recognise a QR content offline and print what it says as one JSON object.",
+        discussion: """
+            On success prints {"issuer": "<region>", "city": "<name>", "holderKey": …} plus the issue and expiry \
+            times and, for Shanghai, the signed status and key id, and exits 0. When the code is malformed, forged, \
+            expired or of no known city, prints {"error": "<machine code>", "detail": "…"} and exits 1. Exits 2 \
+            when the JWK set cannot be read.
+            """
+    )
+
+    @Option(name: .long, help: ArgumentHelp("Judge the code at this instant (Unix seconds) instead of now.",
+                                            valueName: "unix-seconds"))
+    var now: Int?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "Shanghai's JWK set to check signatures against.",
+        discussion: "Default: the keySetFile of the configuration's Shanghai city, else Config/shanghai-keys.json.",
+        valueName: "jwks-file"))
+    var keys: String?
+
+    @Option(name: .long, help: ArgumentHelp("The configuration whose Shanghai key set is the default.",
+                                            valueName: "file"))
+    var config: String = "Config/healthgate.yaml"
+
+    @Argument(help: "The QR content exactly as scanned (quote it: Beijing's contains '|').")
+    var qrContent: String
+
+    func run() throws {
+        let instant = now.map { Date(timeIntervalSince1970: TimeInterval($0)) } ?? Date()
+        let keySet: ShanghaiKeySet
+        do {
+            keySet = try loadKeys()
+        } catch {
+            print(QRRecogniser.Inspection(fields: ["error": .string(error.code.rawValue), "detail": .string(error.detail)],
+                                          error: error).json)
+            throw ExitCode(2)
+        }
+        let recogniser = QRRecogniser(adapters: [
+            HangzhouAdapter(), ShanghaiAdapter(keys: ShanghaiKeyStore(keySet)), BeijingAdapter(),
+        ])
+        let inspection = recogniser.inspect(qrContent, now: instant)
+        print(inspection.json)
+        if inspection.error != nil { throw ExitCode(1) }
+    }
+
+    /// `--keys`, else the configured Shanghai key set, else `Config/shanghai-keys.json`.
+    private func loadKeys() throws(HealthgateError) -> ShanghaiKeySet {
+        let path = keys ?? configuredKeySetPath() ?? "Config/shanghai-keys.json"
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .badRequest("cannot read the JWK set file \(path)")
+        }
+        return try ShanghaiKeySet(jwks: Array(data))
+    }
+
+    /// The hand-configured Shanghai JWK set of `--config`, when that file loads.
+    private func configuredKeySetPath() -> String? {
+        guard FileManager.default.fileExists(atPath: config),
+            let configuration = try? ConfigLoader().load(path: config)
+        else { return nil }
+        return configuration.cities.first { $0.region == .shanghai && $0.keySetPath != nil }?.keySetPath
+    }
+}
