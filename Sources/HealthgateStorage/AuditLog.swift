@@ -35,7 +35,11 @@ public final class AuditLog: Sendable {
         var records: [PendingRecord] = []
         var seals: [SealContinuation] = []
         var scheduled = false
+        var statistics = AuditStatistics()
     }
+
+    /// Counters of the writer loop since this log was created.
+    public var statistics: AuditStatistics { state.withLock { $0.statistics } }
 
     /// A log on `database`, signing with `signer` (none: records are chained but never signed) under `sealing`.
     ///
@@ -106,6 +110,18 @@ public final class AuditLog: Sendable {
             let result = writer.onQueue { (db) throws(StorageError) -> ([AuditReceipt], AuditSignatureInfo?) in
                 try db.transaction { () throws(StorageError) -> ([AuditReceipt], AuditSignatureInfo?) in
                     try self.write(records, db: db, now: now, forceSeal: !seals.isEmpty)
+                }
+            }
+            state.withLock { state in
+                switch result {
+                case .success(let (_, signature)):
+                    state.statistics.transactions += 1
+                    state.statistics.records += records.count
+                    state.statistics.largestBatch = max(state.statistics.largestBatch, records.count)
+                    if signature != nil { state.statistics.signatures += 1 }
+                case .failure:
+                    state.statistics.failedTransactions += 1
+                    state.statistics.failedRecords += records.count
                 }
             }
             switch result {
@@ -186,7 +202,9 @@ public final class AuditLog: Sendable {
         guard unsigned > 0 else { return nil }
         let nowMs = AuditRow.milliseconds(now)
         let intervalMs = sealing.interval.components.seconds * 1000 + sealing.interval.components.attoseconds / 1_000_000_000_000_000
-        guard force || unsigned >= Int64(sealing.everyRecords) || nowMs - lastAt >= intervalMs else { return nil }
+        // The time trigger runs from the last signature; before the first one, N records or the sealer decide.
+        let timeDue = lastSeq > 0 && nowMs - lastAt >= intervalMs
+        guard force || unsigned >= Int64(sealing.everyRecords) || timeDue else { return nil }
 
         let message = AuditCanonicalEncoding.headMessage(seq: head.seq, hash: head.hash, signedAtMs: nowMs)
         let signature = try signer.sign(message)

@@ -34,3 +34,19 @@ public struct AuditPruneResult: Hashable, Sendable {
     /// The seq of the anchor (the last pruned record) after pruning, or `nil` when nothing was ever pruned.
     public var anchorSeq: Int64?
 }
+
+/// What the audit writer loop has done: committed transactions and records, failures, the largest group commit.
+public struct AuditStatistics: Hashable, Sendable {
+    /// Transactions committed.
+    public var transactions = 0
+    /// Records committed.
+    public var records = 0
+    /// Head signatures written.
+    public var signatures = 0
+    /// Transactions that failed (their records were not acknowledged).
+    public var failedTransactions = 0
+    /// Records refused because their transaction failed.
+    public var failedRecords = 0
+    /// The most records one transaction held.
+    public var largestBatch = 0
+}

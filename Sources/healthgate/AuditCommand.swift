@@ -1,0 +1,303 @@
+import ArgumentParser
+import Foundation
+import HealthgateConfig
+import HealthgateModel
+import HealthgateStorage
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `healthgate audit`: verify, export, query and prune the tamper-evident audit trail.
+struct AuditCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Verify, export, query and prune the audit trail.",
+        subcommands: [Verify.self, Export.self, Holder.self, Prune.self, Stress.self]
+    )
+
+    /// Where the database is: `--database`, or the configuration's `database`.
+    struct Location: ParsableArguments {
+        @Option(name: .long, help: "The SQLite database file.")
+        var database: String?
+
+        @Option(name: .long, help: "The configuration file; its `database` is used when --database is not given.")
+        var config: String?
+
+        /// The configuration, when `--config` was given.
+        func configuration() throws -> GatewayConfiguration? {
+            guard let config else { return nil }
+            do {
+                return try ConfigLoader().load(path: config)
+            } catch {
+                throw AuditCommand.failure("\(config): \(error.description)", exitCode: 2)
+            }
+        }
+
+        /// Opens the existing database (never creates one).
+        func open() async throws -> StorageDatabase {
+            guard let path = try database ?? configuration()?.databasePath else {
+                throw ValidationError("give --database PATH (or --config FILE)")
+            }
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw AuditCommand.failure("no database at \(path)", exitCode: 2)
+            }
+            do {
+                return try await StorageDatabase.open(path: path)
+            } catch {
+                throw AuditCommand.failure("\(path): \(error.description)", exitCode: 2)
+            }
+        }
+    }
+
+    static func failure(_ message: String, exitCode: Int32 = 1) -> ExitCode {
+        FileHandle.standardError.write(Data("healthgate audit: \(message)\n".utf8))
+        return ExitCode(exitCode)
+    }
+
+    /// `audit verify`: recomputes the chain and every signature; exits 1 naming the first record that does not match.
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Recompute the hash chain and check every head signature; name the first record that does not match.")
+
+        @OptionGroup var location: Location
+
+        @Option(name: .long, help: "PEM public key the signatures must verify with (default: the configured signing key's, else the keys stored in the file).")
+        var publicKey: String?
+
+        func run() async throws {
+            let database = try await location.open()
+            var key: AuditPublicKey?
+            do {
+                if let publicKey {
+                    key = try AuditPublicKey(pemFile: publicKey)
+                } else if let configured = try location.configuration() {
+                    key = try AuditSigner(pemFile: configured.audit.signingKeyPath).publicKey
+                }
+            } catch let error as StorageError {
+                throw AuditCommand.failure(error.description, exitCode: 2)
+            }
+            let report: AuditVerificationReport
+            do {
+                report = try await AuditVerifier(database: database).verify(publicKey: key)
+            } catch {
+                throw AuditCommand.failure(error.description, exitCode: 2)
+            }
+            var lines: [String] = []
+            if let range = report.seqRange {
+                lines.append("records:    \(range.lowerBound)…\(range.upperBound) (\(report.recordsChecked) checked)")
+            } else {
+                lines.append("records:    none")
+            }
+            if let anchor = report.anchorSeq { lines.append("anchor:     records up to \(anchor) were pruned") }
+            lines.append("signatures: \(report.signaturesVerified) verified; last signed head \(report.lastSignedSeq.map(String.init) ?? "none"); \(report.unsignedTail) record(s) after it unsigned")
+            lines.append(report.keyPinned
+                ? "key:        pinned (\(key!.keyID.prefix(16))…)"
+                : "key:        NOT pinned: checked against the keys stored in the file itself")
+            if let first = report.firstProblem {
+                lines.append("result:     FAILED at record \(first.seq): \(first.kind.rawValue): \(first.detail)")
+                for problem in report.problems.dropFirst().prefix(9) { lines.append("            also \(problem)") }
+                if report.problems.count > 10 { lines.append("            … \(report.problems.count - 10) more") }
+            } else {
+                lines.append("result:     OK")
+            }
+            print(lines.joined(separator: "\n"))
+            if !report.isValid { throw ExitCode(1) }
+        }
+    }
+
+    /// `audit export`: JSON Lines of the records in a time window.
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the records of a time window as JSON Lines (one object per record, oldest first).")
+
+        @OptionGroup var location: Location
+
+        @Option(name: .long, help: "First instant included: ISO 8601 with offset, or a local date yyyy-MM-dd (Asia/Shanghai).")
+        var since: String?
+
+        @Option(name: .long, help: "First instant excluded, same forms as --since.")
+        var until: String?
+
+        func run() async throws {
+            let sinceDate = try since.map { try AuditCommand.instant($0, option: "--since") }
+            let untilDate = try until.map { try AuditCommand.instant($0, option: "--until") }
+            let database = try await location.open()
+            let log = AuditLog(database: database, signer: nil)
+            let output = BufferedOutput()
+            do {
+                _ = try await log.export(since: sinceDate, until: untilDate) { output.write($0 + "\n") }
+            } catch {
+                output.flush()
+                throw AuditCommand.failure(error.description)
+            }
+            output.flush()
+            await log.close()
+        }
+    }
+
+    /// `audit holder`: who checked this holder, when, for what purpose; the lookup itself is audited first.
+    struct Holder: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List who checked a holder (by pseudonym), when, for what purpose, and what they were answered. The lookup is itself audited.")
+
+        @OptionGroup var location: Location
+
+        @Argument(help: "The holder's pseudonym (hg1:…).")
+        var pseudonym: String
+
+        func run() async throws {
+            guard let holder = HolderPseudonym(rawValue: pseudonym) else {
+                throw ValidationError("not a holder pseudonym (hg1: followed by 43 base64url characters)")
+            }
+            let started = ContinuousClock.now
+            let database = try await location.open()
+            let log = AuditLog(database: database, signer: nil)
+            let history: [AuditEntry]
+            do {
+                history = try await log.holderHistory(holder)
+                // Audited before anything is shown: no record, no answer.
+                _ = try await log.append(AuditRecord(
+                    time: Date(), requestID: "cli-\(UUID().uuidString.lowercased())",
+                    caller: AuditCaller(subject: "cli:\(AuditCommand.operatorName())", fingerprint: "-"),
+                    role: "operator", route: "cli:audit-holder", purpose: nil, issuer: nil, holder: holder,
+                    outcome: .completed, upstreamAttempts: 0, latency: ContinuousClock.now - started))
+            } catch {
+                throw AuditCommand.failure("\(error.description) (nothing shown: the lookup could not be audited)")
+            }
+            await log.close()
+            if history.isEmpty {
+                print("no record names \(holder)")
+                return
+            }
+            print(["time", "caller", "role", "route", "purpose", "answer"].joined(separator: "\t"))
+            for entry in history {
+                let r = entry.record
+                let answer: String
+                switch r.outcome {
+                case .verified(let status, let freshness, let admits): answer = "\(status.rawValue) \(freshness.rawValue)\(admits ? " admits" : "")"
+                case .completed: answer = "completed"
+                case .failed(let code): answer = "error \(code)"
+                }
+                print([ChinaTime.formatISO(r.time), r.caller.subject, r.role, r.route, r.purpose ?? "-", answer].joined(separator: "\t"))
+            }
+        }
+    }
+
+    /// `audit prune`: removes old records, keeping the rest verifiable from an anchor.
+    struct Prune: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove records older than a duration; an anchor keeps the rest of the chain verifiable.")
+
+        @OptionGroup var location: Location
+
+        @Option(name: .long, help: "Age of the records to remove: 30d, 12h, 90m, 45s.")
+        var olderThan: String
+
+        func run() async throws {
+            guard let age = AuditCommand.duration(olderThan) else {
+                throw ValidationError("--older-than takes a number and a unit: 30d, 12h, 90m or 45s")
+            }
+            let database = try await location.open()
+            let log = AuditLog(database: database, signer: nil)
+            let now = Date()
+            do {
+                let result = try await log.prune(olderThan: now.addingTimeInterval(-age), now: now)
+                print("removed \(result.removedRecords) record(s); anchor at \(result.anchorSeq.map(String.init) ?? "none")")
+            } catch {
+                throw AuditCommand.failure(error.description)
+            }
+            await log.close()
+        }
+    }
+
+    /// `audit stress` (hidden, for the crash test): appends from concurrent writers, printing each acknowledged seq.
+    struct Stress: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Append synthetic records from concurrent writers; print each acknowledged seq on its own line.",
+            shouldDisplay: false)
+
+        @Option(name: .long, help: "The SQLite database file (created if missing).")
+        var database: String
+
+        @Option(name: .long, help: "Records to append in all.")
+        var count: Int = 10_000
+
+        @Option(name: .long, help: "Concurrent writers.")
+        var writers: Int = 32
+
+        func run() async throws {
+            let storage = try await StorageDatabase.open(path: database)
+            let log = AuditLog(database: storage, signer: .generate(.ed25519), sealing: AuditSealingPolicy(everyRecords: 100))
+            let writers = max(1, self.writers)
+            let count = self.count
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for w in 0..<writers {
+                    group.addTask {
+                        for n in stride(from: w, to: count, by: writers) {
+                            let receipt = try await log.append(AuditRecord(
+                                time: Date(), requestID: "stress-\(w)-\(n)",
+                                caller: AuditCaller(subject: "CN=stress-\(w)", fingerprint: "-"), role: "checkpoint",
+                                route: "cli:audit-stress", purpose: "other",
+                                outcome: .verified(status: .green, freshness: .live, admits: true)))
+                            // One write(2) per line: atomic on a pipe, and out before the next append.
+                            let line = Array("\(receipt.seq)\n".utf8)
+                            _ = line.withUnsafeBytes { write(1, $0.baseAddress, $0.count) }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            await log.close()
+        }
+    }
+
+    /// Parses ISO 8601 with an offset, or a local date (start of that day in Asia/Shanghai).
+    static func instant(_ text: String, option: String) throws -> Date {
+        if let date = ChinaTime.parseISO(text) { return date }
+        if text.utf8.count == 10, let day = LocalDate(text) { return day.startOfDay }
+        throw ValidationError("\(option): not ISO 8601 (2026-03-01T00:00:00+08:00) nor a date (2026-03-01)")
+    }
+
+    /// `30d`, `12h`, `90m`, `45s` in seconds.
+    static func duration(_ text: String) -> TimeInterval? {
+        guard let unit = text.last, let value = Double(text.dropLast()), value >= 0 else { return nil }
+        switch unit {
+        case "d": return value * 86400
+        case "h": return value * 3600
+        case "m": return value * 60
+        case "s": return value
+        default: return nil
+        }
+    }
+
+    /// The operator's login name, for the CLI's own audit records.
+    static func operatorName() -> String {
+        if let pw = getpwuid(getuid()), let name = pw.pointee.pw_name { return String(cString: name) }
+        return "uid-\(getuid())"
+    }
+}
+
+/// Buffers standard output written from a storage queue, flushing every 64 KiB.
+final class BufferedOutput: Sendable {
+    private let buffer = Mutex<[UInt8]>([])
+
+    func write(_ text: String) {
+        let full: [UInt8]? = buffer.withLock { buffer in
+            buffer.append(contentsOf: text.utf8)
+            guard buffer.count >= 65536 else { return nil }
+            defer { buffer.removeAll(keepingCapacity: true) }
+            return buffer
+        }
+        if let full { FileHandle.standardOutput.write(Data(full)) }
+    }
+
+    func flush() {
+        let rest = buffer.withLock { buffer in
+            defer { buffer.removeAll() }
+            return buffer
+        }
+        if !rest.isEmpty { FileHandle.standardOutput.write(Data(rest)) }
+    }
+}

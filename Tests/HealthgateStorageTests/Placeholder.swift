@@ -1,1 +1,0 @@
-// HealthgateStorageTests: filled by its issue.
