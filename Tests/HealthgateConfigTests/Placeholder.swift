@@ -1,1 +1,0 @@
-// HealthgateConfigTests: filled by its issue.

@@ -1,0 +1,231 @@
+import Crypto
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import HealthgateConfig
+import HealthgateCore
+import HealthgatePKI
+import HealthgateServer
+import HealthgateSimulators
+import HealthgateStorage
+import HealthgateTransport
+import Logging
+import SwiftASN1
+import ServiceLifecycle
+import Synchronization
+import X509
+
+/// A whole local federation for one test: a development PKI in a temp dir, the three simulated cities on 127.0.0.1,
+/// and a Shanghai gateway (the real `LiveGateway`: SQLite audit and cache, libcurl transport) configured from a YAML
+/// file written for their ports. Clients are libcurl clients presenting certificates of the PKI.
+final class FederationHarness: Sendable {
+    let directory: URL
+    let layout: DevPKILayout
+    let federation: SimulatedFederation
+    let gateway: LiveGateway
+    let gatewayPort: Int
+    let opsPort: Int
+    let client: CurlHTTPClient
+    let configPath: String
+    private let simulatorGroup: ServiceGroup
+    private let gatewayGroup: ServiceGroup
+    private let tasks: Mutex<[Task<Void, any Error>]>
+
+    private init(directory: URL, layout: DevPKILayout, federation: SimulatedFederation, gateway: LiveGateway,
+                 gatewayPort: Int, opsPort: Int, client: CurlHTTPClient, configPath: String,
+                 simulatorGroup: ServiceGroup, gatewayGroup: ServiceGroup, tasks: [Task<Void, any Error>]) {
+        self.directory = directory
+        self.layout = layout
+        self.federation = federation
+        self.gateway = gateway
+        self.gatewayPort = gatewayPort
+        self.opsPort = opsPort
+        self.client = client
+        self.configPath = configPath
+        self.simulatorGroup = simulatorGroup
+        self.gatewayGroup = gatewayGroup
+        self.tasks = Mutex(tasks)
+    }
+
+    /// City-level overrides written into the YAML, by city name (`staleLimitSeconds: 600`).
+    typealias Overrides = [String: [String: String]]
+
+    /// Runs `body` with a running federation, then stops everything and removes the temp dir.
+    static func withFederation<T: Sendable>(overrides: Overrides = [:],
+                                            _ body: @Sendable (FederationHarness) async throws -> T) async throws -> T {
+        let harness = try await start(overrides: overrides)
+        do {
+            let value = try await body(harness)
+            await harness.stop()
+            return value
+        } catch {
+            await harness.stop()
+            throw error
+        }
+    }
+
+    static func start(overrides: Overrides) async throws -> FederationHarness {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hg-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let layout = try DevPKI.generate(into: directory.appendingPathComponent("pki"))
+        let federation = SimulatedFederation(layout: layout)
+        var quiet = Logger(label: "healthgate.test")
+        quiet.logLevel = .critical
+
+        // The cities, on free ports.
+        let (cityPorts, cityContinuation) = AsyncStream<(String, Int)>.makeStream()
+        let servers: [any Service] = federation.cities.map { entry in
+            SimulatorServer(city: entry.simulator, tls: SimulatorTLSFiles(layout: layout, city: entry.city),
+                            host: "127.0.0.1", port: 0, logger: quiet) { port in cityContinuation.yield((entry.city.name, port)) }
+        }
+        let simulatorGroup = ServiceGroup(configuration: .init(services: servers, logger: quiet))
+        let simulatorTask = Task { try await simulatorGroup.run() }
+        var ports: [String: Int] = [:]
+        for await (name, port) in cityPorts {
+            ports[name] = port
+            if ports.count == 3 { break }
+        }
+
+        // Keys, secrets, configuration.
+        let keys = directory.appendingPathComponent("shanghai-keys.json")
+        try Data(ShanghaiSigningKey.jwkSet(federation.shanghai.publishedKeys).bytes).write(to: keys)
+        try Data((0..<32).map { _ in UInt8.random(in: 0...255) }).write(to: directory.appendingPathComponent("pseudonym.key"))
+        try P256.Signing.PrivateKey().pemRepresentation.write(to: directory.appendingPathComponent("audit.pem"),
+                                                             atomically: true, encoding: .utf8)
+        let configPath = directory.appendingPathComponent("healthgate.yaml").path
+        try configYAML(ports: ports, overrides: overrides).write(toFile: configPath, atomically: true, encoding: .utf8)
+        let snapshot = try ConfigLoader().load(path: configPath)
+        let gateway = try await LiveGateway.make(configuration: ConfigStore(snapshot), logger: quiet)
+
+        let (gatewayPorts, gatewayContinuation) = AsyncStream<(String, Int)>.makeStream()
+        let services = try gateway.server.services(
+            onGatewayRunning: { gatewayContinuation.yield(("gateway", $0)) },
+            onOpsRunning: { gatewayContinuation.yield(("ops", $0)) })
+        let gatewayGroup = ServiceGroup(configuration: .init(services: services, logger: quiet))
+        let gatewayTask = Task { try await gatewayGroup.run() }
+        var bound: [String: Int] = [:]
+        for await (name, port) in gatewayPorts {
+            bound[name] = port
+            if bound.count == 2 { break }
+        }
+        let client = try CurlHTTPClient(logger: quiet)
+        let harness = FederationHarness(
+            directory: directory, layout: layout, federation: federation, gateway: gateway,
+            gatewayPort: bound["gateway"]!, opsPort: bound["ops"]!, client: client, configPath: configPath,
+            simulatorGroup: simulatorGroup, gatewayGroup: gatewayGroup, tasks: [simulatorTask, gatewayTask])
+        // The cities notify this gateway.
+        let base = "https://127.0.0.1:\(harness.gatewayPort)/notifications/"
+        federation.hangzhou.notifier.subscribe(NotificationSubscription(url: URL(string: base + "hangzhou")!, region: "310000"))
+        federation.shanghai.notifier.subscribe(NotificationSubscription(url: URL(string: base + "shanghai")!, region: "310000"))
+        return harness
+    }
+
+    static func configYAML(ports: [String: Int], overrides: Overrides) -> String {
+        func city(_ name: String, region: String, extra: [String: String]) -> String {
+            var lines = [
+                "  \(name):",
+                "    region: \"\(region)\"",
+                "    kind: \(name)",
+                "    baseURL: https://127.0.0.1:\(ports[name]!)",
+                "    clientCertificate: pki/cities/\(name)/clients/gateway-310000.pem",
+                "    clientKey: pki/cities/\(name)/clients/gateway-310000.key",
+                "    caBundle: pki/cities/\(name)/ca.pem",
+            ]
+            var settings = ["connectTimeoutMs": "1000", "deadlineMs": "2000", "maxResponseBytes": "65536",
+                            "freshnessSeconds": "30", "staleLimitSeconds": "0"]
+            if name == "shanghai" { settings["keySetFile"] = "shanghai-keys.json" }
+            for (key, value) in extra { settings[key] = value }
+            for (key, value) in settings.sorted(by: { $0.key < $1.key }) { lines.append("    \(key): \(value)") }
+            return lines.joined(separator: "\n")
+        }
+        return """
+            home: "310000"
+            listen:
+              host: 127.0.0.1
+              port: 0
+              certificate: pki/gateways/310000/server.pem
+              key: pki/gateways/310000/server.key
+              clientCAs: [pki/gateways/client-ca.pem, pki/cities/hangzhou/ca.pem, pki/cities/shanghai/ca.pem]
+              bodyLimitBytes: 16384
+              requestDeadlineMs: 6000
+            identities:
+              - {role: checkpoint, subjectCN: checkpoint-310000-01, issuerCA: pki/gateways/client-ca.pem}
+              - {role: peer-gateway, subjectCN: gateway-330100, issuerCA: pki/gateways/client-ca.pem}
+              - {role: "notifier:330100", subjectCN: hangzhou-notifier, issuerCA: pki/cities/hangzhou/ca.pem}
+              - {role: "notifier:310000", subjectCN: shanghai-notifier, issuerCA: pki/cities/shanghai/ca.pem}
+            cities:
+            \(city("hangzhou", region: "330100", extra: overrides["hangzhou"] ?? [:]))
+            \(city("shanghai", region: "310000", extra: overrides["shanghai"] ?? [:]))
+            \(city("beijing", region: "110000", extra: overrides["beijing"] ?? [:]))
+            database: healthgate.sqlite
+            pseudonymKeyFile: pseudonym.key
+            audit: {signingKeyFile: audit.pem, signEveryRecords: 100, signEverySeconds: 60}
+            ops: {host: 127.0.0.1, port: 0}
+            breaker: {failures: 3, openSeconds: 30}
+            reloadIntervalSeconds: 1
+            """
+    }
+
+    func stop() async {
+        await gatewayGroup.triggerGracefulShutdown()
+        await simulatorGroup.triggerGracefulShutdown()
+        for task in tasks.withLock({ $0 }) { _ = await task.result }
+        await gateway.close()
+        client.shutdown()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    // MARK: Clients
+
+    /// The checkpoint's certificate files.
+    var checkpoint: DevCertificateFiles { layout.checkpoint("310000") }
+
+    /// An endpoint of this gateway presenting `identity` (none: no client certificate).
+    func endpoint(_ identity: DevCertificateFiles?, ops: Bool = false) -> EndpointConfiguration {
+        EndpointConfiguration(
+            baseURL: URL(string: "https://127.0.0.1:\(gatewayPort)")!, clientCertificateFile: identity?.certificate.path,
+            clientKeyFile: identity?.privateKey.path, trustedCAFile: layout.gatewayServerCA.certificate.path,
+            connectTimeout: .seconds(3), requestTimeout: .seconds(10), offersHTTP2: false)
+    }
+
+    /// A JSON POST to the gateway.
+    func post(_ path: String, json: String, as identity: DevCertificateFiles?, headers: [String: String] = [:])
+        async throws -> TransportResponse {
+        var fields: TransportHeaders = ["Content-Type": "application/json"]
+        for (name, value) in headers { fields.add(name: name, value: value) }
+        return try await client.send(TransportRequest(method: .post, path: path, headers: fields, body: Array(json.utf8)),
+                                     endpoint: endpoint(identity))
+    }
+
+    /// `POST /v1/verify` as the Shanghai checkpoint; the parsed JSON answer and the status.
+    func verify(_ qr: String, scene: String = "transport", as identity: DevCertificateFiles? = nil)
+        async throws -> (status: Int, json: [String: Any]) {
+        let body = try JSONSerialization.data(withJSONObject: ["qr": qr, "scene": scene])
+        let response = try await post("/v1/verify", json: String(decoding: body, as: UTF8.self), as: identity ?? checkpoint)
+        let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+        return (response.status, object)
+    }
+
+    /// A plain-HTTP GET on the operations port.
+    func ops(_ path: String) async throws -> (status: Int, body: String) {
+        let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(opsPort)\(path)")!)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Every audit record so far.
+    func auditEntries() async throws -> [HealthgateStorage.AuditEntry] {
+        let head = try await gateway.audit.head()
+        guard head.seq > 0 else { return [] }
+        return try await gateway.audit.entries(seq: 1...head.seq)
+    }
+
+    /// A certificate issued by the gateways' client CA with custom settings (expired, serverAuth-only…).
+    func issueClient(_ request: LeafCertificateRequest, name: String) throws -> DevCertificateFiles {
+        let ca = try DevCertificateAuthority(identity: DevCertificate(
+            certificate: Certificate(pemEncoded: String(contentsOf: layout.gatewayClientCA.certificate, encoding: .utf8)),
+            privateKey: P256.Signing.PrivateKey(pemRepresentation: String(contentsOf: layout.gatewayClientCA.privateKey,
+                                                                          encoding: .utf8))))
+        return try ca.issue(request).write(to: directory.appendingPathComponent("extra"), name: name)
+    }
+}

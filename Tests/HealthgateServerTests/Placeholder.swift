@@ -1,1 +1,0 @@
-// HealthgateServerTests: filled by its issue.
