@@ -33,6 +33,9 @@ import Testing
         "",
         "[]",
         #"{"keys":{}}"#,
+        #"{"keys":[]}"#,
+        #"{"keys":[{"kid":"rsa-1","kty":"RSA","n":"AQAB","e":"AQAB"}]}"#,  // nothing usable
+        #"{"keys":[{"kid":"ed-1","kty":"OKP","crv":"Ed25519","x":"\#(x)"}]}"#,
         #"{"nokeys":[]}"#,
         #"{"keys":[{"kty":"EC","crv":"P-256","x":"\#(x)","y":"\#(y)"}]}"#,  // no kid
         #"{"keys":[{"kid":"a","kty":"EC","crv":"P-256","x":"\#(x)"}]}"#,  // no y

@@ -25,8 +25,8 @@ public struct ShanghaiKeySet: Sendable {
     public var keyIDs: [String] { keys.keys.sorted() }
 
     /// Parses a JWK set document. Keys of another type or curve (a future rotation to another algorithm) are skipped;
-    /// a P-256 key with unusable coordinates, a repeated `kid`, or a document that is not a JWK set is an error
-    /// (`issuer-error`), so that a broken set never silently replaces a good one.
+    /// a P-256 key with unusable coordinates, a repeated `kid`, a set with no P-256 key at all, or a document that is
+    /// not a JWK set is an error (`issuer-error`), so that a broken set never silently replaces a good one.
     public init(jwks bytes: [UInt8]) throws(HealthgateError) {
         let document: JWKSet
         do {
@@ -58,6 +58,9 @@ public struct ShanghaiKeySet: Sendable {
             parsed.append(ShanghaiKey(id: kid, publicKey: publicKey,
                                       notBefore: jwk.nbf.map { Date(timeIntervalSince1970: TimeInterval($0)) },
                                       expires: jwk.exp.map { Date(timeIntervalSince1970: TimeInterval($0)) }))
+        }
+        guard !parsed.isEmpty else {
+            throw .issuerError("the Suishenma key set holds no P-256 key")
         }
         self.init(parsed)
     }
