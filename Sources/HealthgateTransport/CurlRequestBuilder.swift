@@ -11,6 +11,7 @@ enum CurlRequestBuilder {
         guard endpoint.baseURL.scheme?.lowercased() == "https" else {
             throw TransportError(.invalidRequest, endpoint: name, reason: "only https endpoints are supported")
         }
+        try validate(request, endpoint: name)
         let easy = try CurlEasyHandle(endpoint: name)
 
         try easy.set(CURLOPT_URL, endpoint.url(for: request.path))
@@ -48,6 +49,30 @@ enum CurlRequestBuilder {
         try easy.set(CURLOPT_WRITEFUNCTION, callback: curlWriteCallback)
         try easy.set(CURLOPT_HEADERFUNCTION, callback: curlHeaderCallback)
         return CurlTransfer(easy: easy, endpoint: name, maxResponseBytes: endpoint.maxResponseBytes)
+    }
+
+    /// Refuses a path or header that could smuggle a second header or request line (CR, LF, NUL, other controls),
+    /// and a path that does not start with `/`.
+    private static func validate(_ request: TransportRequest, endpoint: String) throws(TransportError) {
+        func isClean(_ text: String) -> Bool {
+            !text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F }
+        }
+        guard request.path.hasPrefix("/"), isClean(request.path), !request.path.contains(" ") else {
+            throw TransportError(.invalidRequest, endpoint: endpoint, reason: "the request path is not a valid path")
+        }
+        guard !request.method.rawValue.isEmpty,
+            request.method.rawValue.allSatisfy({ $0.isLetter && $0.isASCII })
+        else {
+            throw TransportError(.invalidRequest, endpoint: endpoint, reason: "the request method is not a token")
+        }
+        for field in request.headers {
+            guard !field.name.isEmpty, isClean(field.name), isClean(field.value), !field.name.contains(":"),
+                !field.name.contains(" ")
+            else {
+                throw TransportError(
+                    .invalidRequest, endpoint: endpoint, reason: "header \(field.name.debugDescription) is not valid")
+            }
+        }
     }
 
     private static func configureTLS(_ easy: CurlEasyHandle, endpoint: EndpointConfiguration) throws(TransportError) {

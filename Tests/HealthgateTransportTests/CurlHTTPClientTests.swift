@@ -325,6 +325,74 @@ struct CurlHTTPClientTests {
         }
     }
 
+    @Test("over HTTP/2 (ALPN), concurrent requests are multiplexed on one connection")
+    func http2Multiplexing() async throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let client = try CurlHTTPClient()
+        defer { client.shutdown() }
+        try await TLSTestServer.with(certificate: pki.server, clientCA: pki.ca, http2: true) { port in
+            let endpoint = pki.endpoint(port: port)
+            // 80 at once: below the server's limit of 100 concurrent streams per connection (NIO's default).
+            let versions = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<80 {
+                    group.addTask {
+                        let response = try await client.send(TransportRequest(path: "/hello"), endpoint: endpoint)
+                        return response.status == 200 ? response.httpVersion : 0
+                    }
+                }
+                return try await group.reduce(into: [Int]()) { $0.append($1) }
+            }
+            #expect(versions.count == 80)
+            #expect(versions.allSatisfy { $0 == 2 })
+            let counts = try #require(client.counters.byEndpoint[endpoint.endpointName])
+            #expect(counts.http2Responses == 80)
+            #expect(counts.newConnections == 1)
+            #expect(counts.tlsHandshakes == 1)
+        }
+    }
+
+    @Test("two TLS identities to the same server never share a connection")
+    func identitiesDoNotShareConnections() async throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let second = try pki.ca.issue(.client(commonName: "gateway-110000")).write(to: pki.directory, name: "second")
+        let client = try CurlHTTPClient()
+        defer { client.shutdown() }
+        try await TLSTestServer.with(certificate: pki.server, clientCA: pki.ca) { port in
+            let first = pki.endpoint(port: port)
+            var other = first
+            other.clientCertificateFile = second.certificate.path
+            other.clientKeyFile = second.privateKey.path
+            for _ in 0..<3 {
+                _ = try await client.send(TransportRequest(path: "/hello"), endpoint: first)
+                _ = try await client.send(TransportRequest(path: "/hello"), endpoint: other)
+            }
+            // Same host:port, so one counter; one connection per identity, each reused twice.
+            #expect(client.counters.total.responses == 6)
+            #expect(client.counters.total.newConnections == 2)
+        }
+    }
+
+    @Test("a header or path with CR/LF is refused before any I/O")
+    func headerInjection() async throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let client = try CurlHTTPClient()
+        defer { client.shutdown() }
+        let endpoint = pki.endpoint(port: 1)
+        let header = await #expect(throws: TransportError.self) {
+            try await client.send(
+                TransportRequest(path: "/hello", headers: ["X-SSM-Caller": "310000\r\nX-Evil: 1"]), endpoint: endpoint)
+        }
+        #expect(header?.code == .invalidRequest)
+        let path = await #expect(throws: TransportError.self) {
+            try await client.send(TransportRequest(path: "/hello HTTP/1.1\r\nHost: x"), endpoint: endpoint)
+        }
+        #expect(path?.code == .invalidRequest)
+        #expect(client.counters.total.requests == 0)
+    }
+
     @Test("a plain http endpoint is refused before any I/O")
     func httpsOnly() async throws {
         let client = try CurlHTTPClient()

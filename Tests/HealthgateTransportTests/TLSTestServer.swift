@@ -1,12 +1,14 @@
 import Foundation
 import HealthgatePKI
 import Hummingbird
+import HummingbirdHTTP2
 import HummingbirdTLS
 import Logging
 import NIOCore
 import NIOSSL
 
-/// A Hummingbird HTTPS server on 127.0.0.1 (ephemeral port) that requires a client certificate from the test CA.
+/// A Hummingbird HTTPS server on 127.0.0.1 (ephemeral port) that requires a client certificate from the test CA;
+/// HTTP/1.1 only, or HTTP/2 offered through ALPN when `http2` is true.
 ///
 /// Routes: `GET /hello`, `POST /echo`, `GET /slow` (answers after 30 s), `GET /hang` (signals `hangStarted`, then
 /// never answers), `GET /endless` (chunked, without end), `GET /declared-large` (Content-Length 4 MiB).
@@ -16,6 +18,7 @@ enum TLSTestServer {
         certificate: DevCertificate,
         clientCA: DevCertificateAuthority,
         hangStarted: AsyncStream<Void>.Continuation? = nil,
+        http2: Bool = false,
         _ body: @Sendable (Int) async throws -> T
     ) async throws -> T {
         var tls = TLSConfiguration.makeServerConfigurationWithMTLS(
@@ -66,7 +69,7 @@ enum TLSTestServer {
         logger.logLevel = .critical
         let app = Application(
             router: router,
-            server: try .tls(.http1(), tlsConfiguration: tls),
+            server: http2 ? try .http2Upgrade(tlsConfiguration: tls) : try .tls(.http1(), tlsConfiguration: tls),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in
                 portContinuation.yield(channel.localAddress?.port ?? 0)
