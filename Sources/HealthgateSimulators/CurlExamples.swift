@@ -5,8 +5,19 @@ import HealthgatePKI
 public enum CurlExamples {
     /// Commands for `city` at `base`, as the gateway of `callerRegion` (its client certificate from the city's CA):
     /// mint a code through the admin endpoint, verify a freshly issued code, flip a status, set a fault.
+    ///
+    /// With `pkiVariable` (e.g. `PKI`), file paths are written `$PKI/…` instead of in full.
     public static func lines(
-        for simulator: any SimulatedCity, base: String, layout: DevPKILayout, callerRegion: String = "310000"
+        for simulator: any SimulatedCity, base: String, layout: DevPKILayout, callerRegion: String = "310000",
+        pkiVariable: String? = nil
+    ) -> [String] {
+        let lines = fullLines(for: simulator, base: base, layout: layout, callerRegion: callerRegion)
+        guard let pkiVariable else { return lines }
+        return lines.map { $0.replacingOccurrences(of: layout.root.path, with: "$" + pkiVariable) }
+    }
+
+    private static func fullLines(
+        for simulator: any SimulatedCity, base: String, layout: DevPKILayout, callerRegion: String
     ) -> [String] {
         let city = DevCity(name: simulator.name, region: simulator.region)
         let client = layout.gatewayClient(of: callerRegion, issuedBy: city)

@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
+import HealthgateConfig
 import HealthgatePKI
+import HealthgateServer
 import HealthgateSimulators
+import Logging
 import Synchronization
 
 /// `healthgate demo`: the whole federation on one machine, in one command.
@@ -80,15 +83,17 @@ struct DemoCommand: AsyncParsableCommand {
     /// Prints the curl commands that talk to each city directly.
     func showCurlCommands(_ setup: DemoSetup) {
         DemoPrinter.step("Try it by hand: talk to the simulated cities directly (as the Shanghai gateway)")
+        DemoPrinter.line("")
+        DemoPrinter.line("    export PKI=\(setup.layout.root.path)")
         for (city, simulator) in setup.federation.cities {
             guard let base = setup.cities[city] else { continue }
-            print("")
-            print("  \(city.name.capitalized):")
-            for line in CurlExamples.lines(for: simulator, base: base.absoluteString, layout: setup.layout) {
-                print("    " + line)
+            DemoPrinter.line("")
+            DemoPrinter.line("  \(city.name.capitalized):")
+            for line in CurlExamples.lines(for: simulator, base: base.absoluteString, layout: setup.layout, pkiVariable: "PKI") {
+                DemoPrinter.line("    " + line)
             }
         }
-        print("")
+        DemoPrinter.line("")
     }
 }
 
@@ -112,27 +117,163 @@ struct DemoGateway: Sendable {
     let region: String
 }
 
-/// Starts the Shanghai gateway (310000) against the simulated cities, calls `whileRunning` once it listens, then
-/// keeps it running until the demo stops (graceful shutdown).
+/// Starts the Shanghai gateway (310000) against the simulated cities, calls `whileRunning` once it listens (with
+/// the cities subscribed to its notification endpoints), then keeps it running until Ctrl-C (graceful shutdown).
 ///
-/// Not wired yet: `HealthgateServer` is built in parallel. Until it is, this calls `whileRunning(nil)` and returns.
-/// To wire it: write the gateway's configuration into `setup.workDirectory` (city endpoints from `setup.cities`,
-/// client certificates `setup.layout.gatewayClient(of: "310000", issuedBy: city)`, notification endpoint trusting
-/// each city's CA, server certificate `setup.layout.gatewayServer("310000")`), start the server, subscribe it with
-/// `setup.federation.hangzhou.notifier.subscribe(...)` and `setup.federation.shanghai.notifier.subscribe(...)`,
-/// and call `whileRunning(DemoGateway(...))`.
+/// The gateway is the real one (`LiveGateway`: SQLite audit and cache, libcurl transport), configured from a YAML
+/// file written into `setup.workDirectory` for the cities' ports.
 func runShanghaiGateway(
-    _ setup: DemoSetup, whileRunning: @Sendable (DemoGateway?) async throws -> Void
+    _ setup: DemoSetup, whileRunning: @escaping @Sendable (DemoGateway?) async throws -> Void
 ) async throws {
-    try await whileRunning(nil)
+    DemoPrinter.step("Start the Shanghai gateway (310000) on 127.0.0.1")
+    let configPath = try DemoGatewayConfiguration.write(setup)
+    DemoPrinter.note("configuration: \(configPath)")
+    let snapshot = try ConfigLoader().load(path: configPath)
+    var logger = Logger(label: "healthgate.demo.gateway")
+    logger.logLevel = .error
+    let gateway = try await LiveGateway.make(configuration: ConfigStore(snapshot), logger: logger)
+    let (ports, continuation) = AsyncStream<Int>.makeStream()
+    do {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await gateway.server.run(onGatewayRunning: { port in
+                    continuation.yield(port)
+                    continuation.finish()
+                })
+                continuation.finish()
+            }
+            var iterator = ports.makeAsyncIterator()
+            if let port = await iterator.next() {
+                let base = URL(string: "https://127.0.0.1:\(port)")!
+                DemoPrinter.note("listening on \(base.absoluteString)")
+                let notifications = base.absoluteString + "/notifications/"
+                setup.federation.hangzhou.notifier.subscribe(
+                    NotificationSubscription(url: URL(string: notifications + "hangzhou")!, region: "310000"))
+                setup.federation.shanghai.notifier.subscribe(
+                    NotificationSubscription(url: URL(string: notifications + "shanghai")!, region: "310000"))
+                DemoPrinter.note("Hangzhou and Shanghai notify it at \(notifications)<city>")
+                try await whileRunning(DemoGateway(baseURL: base, region: "310000"))
+            }
+            try await group.waitForAll()
+        }
+    } catch {
+        await gateway.close()
+        throw error
+    }
+    await gateway.close()
+}
+
+/// The demo gateway's configuration: the home city Shanghai, the three simulated cities, files in the work directory.
+enum DemoGatewayConfiguration {
+    /// Writes `healthgate.yaml`, the Shanghai key set, the pseudonym key and the audit signing key; returns the
+    /// configuration's path.
+    static func write(_ setup: DemoSetup) throws -> String {
+        let work = setup.workDirectory
+        try Data(ShanghaiSigningKey.jwkSet(setup.federation.shanghai.publishedKeys).bytes)
+            .write(to: work.appendingPathComponent("shanghai-keys.json"))
+        try Data(DemoKeys.newSecret()).write(to: work.appendingPathComponent("pseudonym.key"))
+        try Data(DemoKeys.newP256PrivateKeyPEM().utf8).write(to: work.appendingPathComponent("audit.pem"))
+        for name in ["pseudonym.key", "audit.pem"] {
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: work.appendingPathComponent(name).path)
+        }
+        func city(_ city: DevCity) -> String {
+            var lines = [
+                "  \(city.name):",
+                "    region: \"\(city.region)\"",
+                "    kind: \(city.name)",
+                "    baseURL: \(setup.cities[city]!.absoluteString)",
+                "    clientCertificate: pki/cities/\(city.name)/clients/gateway-310000.pem",
+                "    clientKey: pki/cities/\(city.name)/clients/gateway-310000.key",
+                "    caBundle: pki/cities/\(city.name)/ca.pem",
+                "    connectTimeoutMs: 1000",
+                "    deadlineMs: 3000",
+                "    maxResponseBytes: 65536",
+                "    freshnessSeconds: 30",
+                "    staleLimitSeconds: 300",
+            ]
+            if city == .shanghai { lines.append("    keySetFile: shanghai-keys.json") }
+            return lines.joined(separator: "\n")
+        }
+        let yaml = """
+            # The demo's Shanghai gateway (written by `healthgate demo`; paths relative to this file).
+            home: "310000"
+            listen:
+              host: 127.0.0.1
+              port: 0
+              certificate: pki/gateways/310000/server.pem
+              key: pki/gateways/310000/server.key
+              clientCAs: [pki/gateways/client-ca.pem, pki/cities/hangzhou/ca.pem, pki/cities/shanghai/ca.pem]
+              bodyLimitBytes: 16384
+              requestDeadlineMs: 8000
+            identities:
+              - {role: checkpoint, subjectCN: checkpoint-310000-01, issuerCA: pki/gateways/client-ca.pem}
+              - {role: peer-gateway, subjectCN: gateway-330100, issuerCA: pki/gateways/client-ca.pem}
+              - {role: peer-gateway, subjectCN: gateway-110000, issuerCA: pki/gateways/client-ca.pem}
+              - {role: "notifier:330100", subjectCN: hangzhou-notifier, issuerCA: pki/cities/hangzhou/ca.pem}
+              - {role: "notifier:310000", subjectCN: shanghai-notifier, issuerCA: pki/cities/shanghai/ca.pem}
+            cities:
+            \(city(.hangzhou))
+            \(city(.shanghai))
+            \(city(.beijing))
+            database: healthgate.sqlite
+            pseudonymKeyFile: pseudonym.key
+            audit: {signingKeyFile: audit.pem, signEveryRecords: 100, signEverySeconds: 60}
+            ops: {host: 127.0.0.1, port: 0}
+            breaker: {failures: 5, openSeconds: 30}
+            reloadIntervalSeconds: 2
+
+            """
+        let path = work.appendingPathComponent("healthgate.yaml").path
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
 }
 
 /// The walk-through against a running gateway: a Shanghai checkpoint verifies a Hangzhou, a Beijing and a
-/// Shanghai code; Hangzhou turns a holder red and the notification reaches the gateway; the next verify is red;
-/// a traveller's transfer from Hangzhou to Beijing.
+/// Shanghai code; Hangzhou turns a holder red and the notification reaches the gateway; the next verify is red.
 func walkThrough(_ setup: DemoSetup, gateway: DemoGateway) async throws {
-    DemoPrinter.step("A Shanghai checkpoint verifies a Hangzhou, a Beijing and a Shanghai code")
-    DemoPrinter.note("gateway at \(gateway.baseURL.absoluteString) (walk-through to be wired with HealthgateServer)")
+    let checkpoint = try DemoCheckpoint(
+        gateway: gateway.baseURL, identity: setup.layout.checkpoint(gateway.region),
+        gatewayCA: setup.layout.gatewayServerCA.certificate)
+    defer { checkpoint.shutdown() }
+    let federation = setup.federation
+
+    func show(_ label: String, _ answer: DemoCheckpoint.Answer) {
+        if answer.status == 200 {
+            let f = answer.fields
+            DemoPrinter.note(
+                "\(label): \(f["status"] ?? "?") (admits: \(f["admits"] ?? "?")), reasons: \(answer.reasons.joined(separator: ", ")), "
+                    + "issuer \(f["issuer"] ?? "?"), freshness \(f["freshness"] ?? "?")"
+                    + (f["observationEnds"].map { ", observation ends \($0)" } ?? ""))
+        } else {
+            DemoPrinter.note("\(label): HTTP \(answer.status) \(answer.fields["type"] ?? answer.text)")
+        }
+    }
+
+    DemoPrinter.step("A Shanghai checkpoint (CN=checkpoint-310000-01) verifies a Hangzhou, a Beijing and a Shanghai code")
+    let hangzhouQR = try federation.hangzhou.issueCode(for: "yellow-R12")
+    DemoPrinter.note("Hangzhou code \(hangzhouQR)")
+    show("  → Hangzhou", try await checkpoint.verify(qr: hangzhouQR))
+    let beijingQR = try federation.beijing.issueCode(for: "yellow-popup1")
+    DemoPrinter.note("Beijing code \(beijingQR)")
+    show("  → Beijing", try await checkpoint.verify(qr: beijingQR))
+    let shanghaiQR = try federation.shanghai.issueCode(for: "green-clear")
+    DemoPrinter.note("Shanghai code \(shanghaiQR.prefix(40))…")
+    show("  → Shanghai", try await checkpoint.verify(qr: shanghaiQR))
+
+    DemoPrinter.step("Hangzhou turns holder yellow-R12 red (R21); its COLOR_CHANGED notification reaches the gateway")
+    let deliveries = try await federation.hangzhou.setStatus("yellow-R12", color: "red", reason: "R21")
+    for delivery in deliveries {
+        DemoPrinter.note(
+            "notification to \(delivery.subscription.url.absoluteString): "
+                + (delivery.delivered ? "acknowledged" : "not acknowledged") + " after \(delivery.attempts) attempt(s)")
+    }
+
+    DemoPrinter.step("The checkpoint verifies the same Hangzhou code again")
+    show("  → Hangzhou", try await checkpoint.verify(qr: hangzhouQR))
+
+    DemoPrinter.step("A traveller's transfer from Hangzhou to Beijing")
+    DemoPrinter.note("not offered by this gateway build yet (the transfers issue)")
 }
 
 /// Prints the demo's steps readably: numbered steps and indented notes.
@@ -145,11 +286,16 @@ enum DemoPrinter {
             value += 1
             return value
         }
-        print("\n[\(number)] \(text)")
+        DemoPrinter.line("\n[\(number)] \(text)")
     }
 
     /// A detail of the current step.
     static func note(_ text: String) {
-        print("    \(text)")
+        line("    \(text)")
+    }
+
+    /// One line on standard output, written at once (unbuffered, so it shows up in a pipe or a log immediately).
+    static func line(_ text: String = "") {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 }

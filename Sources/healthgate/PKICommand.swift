@@ -25,7 +25,7 @@ struct PKICommand: AsyncParsableCommand {
         func run() async throws {
             let directory = URL(fileURLWithPath: out, isDirectory: true).standardizedFileURL
             let layout = try DevPKIWriter.write(into: directory)
-            print(DevPKIWriter.summary(of: layout))
+            DemoPrinter.line(DevPKIWriter.summary(of: layout))
         }
     }
 }

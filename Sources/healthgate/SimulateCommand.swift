@@ -50,7 +50,7 @@ struct SimulateCommand: AsyncParsableCommand {
         } else {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("healthgate-pki-\(UUID().uuidString)")
             layout = try DevPKIWriter.write(into: directory)
-            print("Development PKI written to \(directory.path)")
+            DemoPrinter.line("Development PKI written to \(directory.path)")
         }
         let federation = SimulatedFederation(layout: layout)
         let simulator: any SimulatedCity = [City.hangzhou: federation.hangzhou, .shanghai: federation.shanghai,
@@ -62,11 +62,11 @@ struct SimulateCommand: AsyncParsableCommand {
         let host = self.host
         try await SimulatedFederation.runOne(simulator, layout: layout, host: host, port: port, logger: logger) { port in
             let base = "https://\(host):\(port)"
-            print("Simulated \(cityName) (\(dev.region)) listening on \(base)")
+            DemoPrinter.line("Simulated \(cityName) (\(dev.region)) listening on \(base)")
             for line in CurlExamples.lines(for: simulator, base: base, layout: layout) {
-                print("  " + line)
+                DemoPrinter.line("  " + line)
             }
-            print("Stop with Ctrl-C.")
+            DemoPrinter.line("Stop with Ctrl-C.")
         }
     }
 }

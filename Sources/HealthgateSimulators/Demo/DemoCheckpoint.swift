@@ -1,0 +1,71 @@
+import Crypto
+import Foundation
+import HealthgatePKI
+import HealthgateTransport
+
+/// A checkpoint of the demo: calls a gateway's `POST /v1/verify` over mutual TLS with a checkpoint certificate.
+public struct DemoCheckpoint: Sendable {
+    /// The gateway's base URL.
+    public let gateway: URL
+    private let endpoint: EndpointConfiguration
+    private let client: CurlHTTPClient
+
+    /// A checkpoint presenting `identity`, trusting `gatewayCA` for the gateway's server certificate.
+    public init(gateway: URL, identity: DevCertificateFiles, gatewayCA: URL) throws {
+        self.gateway = gateway
+        endpoint = EndpointConfiguration(
+            baseURL: gateway, clientCertificateFile: identity.certificate.path, clientKeyFile: identity.privateKey.path,
+            trustedCAFile: gatewayCA.path, connectTimeout: .seconds(3), requestTimeout: .seconds(15))
+        client = try CurlHTTPClient(configuration: .init(maxConnectionsPerHost: 2, maxTotalConnections: 4))
+    }
+
+    /// What the gateway answered, read loosely for printing.
+    public struct Answer: Sendable {
+        /// The HTTP status.
+        public let status: Int
+        /// The body as text.
+        public let text: String
+        /// Top-level string fields of a JSON answer (status, freshness, type, …).
+        public let fields: [String: String]
+        /// The reasons' codes and native codes (`key-area-travel (R12)`).
+        public let reasons: [String]
+    }
+
+    /// Verifies `qr` for `scene`.
+    public func verify(qr: String, scene: String = "transport") async throws -> Answer {
+        let body = JSONValue.object([("qr", .string(qr)), ("scene", .string(scene))]).bytes
+        let response = try await client.send(
+            TransportRequest(method: .post, path: "/v1/verify", headers: ["Content-Type": "application/json"], body: body),
+            endpoint: endpoint)
+        var fields: [String: String] = [:]
+        var reasons: [String] = []
+        if let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] {
+            for (key, value) in object {
+                if let text = value as? String { fields[key] = text }
+                if let flag = value as? Bool { fields[key] = flag ? "true" : "false" }
+            }
+            for reason in object["reasons"] as? [[String: Any]] ?? [] {
+                let code = reason["code"] as? String ?? "?"
+                reasons.append((reason["native"] as? String).map { "\(code) (\($0))" } ?? code)
+            }
+        }
+        return Answer(status: response.status, text: String(decoding: response.body, as: UTF8.self), fields: fields, reasons: reasons)
+    }
+
+    /// Stops the client's curl thread.
+    public func shutdown() { client.shutdown() }
+}
+
+/// Keys the demo writes for its gateway.
+public enum DemoKeys {
+    /// A new P-256 private key in PKCS#8 PEM (the audit trail's signing key).
+    public static func newP256PrivateKeyPEM() -> String {
+        P256.Signing.PrivateKey().pemRepresentation
+    }
+
+    /// 32 random bytes (the gateway's pseudonym key).
+    public static func newSecret() -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }
+}
