@@ -3,7 +3,9 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import HealthgateAdapters
 import HealthgateConfig
+import HealthgateModel
 import HealthgateCore
 import HealthgatePKI
 import HealthgateServer
@@ -110,6 +112,10 @@ final class FederationHarness: Sendable {
             if bound.count == 2 { break }
         }
         let client = try CurlHTTPClient(logger: quiet)
+        // The key refresher's first fetch of Shanghai's keys, so that tests' fault switches see only their requests.
+        for _ in 0..<100 where gateway.server.adapters.keyStore(for: .shanghai)?.replacedAt == nil {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         let harness = FederationHarness(
             directory: directory, layout: layout, federation: federation, gateway: gateway,
             gatewayPort: bound["gateway"]!, opsPort: bound["ops"]!, client: client, configPath: configPath,
@@ -168,11 +174,13 @@ final class FederationHarness: Sendable {
     }
 
     func stop() async {
-        await gatewayGroup.triggerGracefulShutdown()
-        await simulatorGroup.triggerGracefulShutdown()
-        for task in tasks.withLock({ $0 }) { _ = await task.result }
-        await gateway.close()
         client.shutdown()
+        let tasks = tasks.withLock { $0 }
+        await gatewayGroup.triggerGracefulShutdown()
+        _ = await tasks[1].result
+        await gateway.close()
+        await simulatorGroup.triggerGracefulShutdown()
+        _ = await tasks[0].result
         try? FileManager.default.removeItem(at: directory)
     }
 

@@ -38,10 +38,10 @@ struct OpsEndToEndTests {
             let watcher = h.gateway.server.makeConfigWatcher()
             #expect(await watcher.reloadIfChanged(force: true) == false)
             #expect(store.current.city(named: "beijing")?.kind == .beijing)
-            try original.replacingOccurrences(of: "bodyLimitBytes: 16384", with: "bodyLimitBytes: 100")
+            try original.replacingOccurrences(of: "bodyLimitBytes: 16384", with: "bodyLimitBytes: 40")
                 .write(toFile: h.configPath, atomically: true, encoding: .utf8)
             #expect(await watcher.reloadIfChanged(force: true) == true)
-            #expect(store.current.listen.bodyLimitBytes == 100)
+            #expect(store.current.listen.bodyLimitBytes == 40)
             let tooLarge = try await h.verify(try h.federation.beijing.issueCode(for: "green"))
             #expect(tooLarge.status == 413)
         }
