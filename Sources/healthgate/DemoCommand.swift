@@ -58,7 +58,7 @@ struct DemoCommand: AsyncParsableCommand {
                     DemoPrinter.note("not wired into this build yet: the cities below can be called directly")
                     showCodes(setup)
                 }
-                showCurlCommands(setup)
+                showCurlCommands(setup, gateway: gateway)
                 DemoPrinter.step("Everything keeps running. Stop with Ctrl-C.")
             }
         }
@@ -81,10 +81,18 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     /// Prints the curl commands that talk to each city directly.
-    func showCurlCommands(_ setup: DemoSetup) {
-        DemoPrinter.step("Try it by hand: talk to the simulated cities directly (as the Shanghai gateway)")
+    func showCurlCommands(_ setup: DemoSetup, gateway: DemoGateway?) {
+        DemoPrinter.step("Try it by hand")
         DemoPrinter.line("")
         DemoPrinter.line("    export PKI=\(setup.layout.root.path)")
+        if let gateway, let qr = try? setup.federation.beijing.issueCode(for: "red-popup3") {
+            let checkpoint = "--cert $PKI/gateways/\(gateway.region)/checkpoint-01.pem --key $PKI/gateways/\(gateway.region)/checkpoint-01.key --cacert $PKI/gateways/server-ca.pem"
+            DemoPrinter.line("")
+            DemoPrinter.line("  The Shanghai gateway, as its checkpoint (a Beijing code, valid 600 s; mint more with the admin calls below):")
+            DemoPrinter.line("    curl -s \(checkpoint) -H 'Content-Type: application/json' -d '{\"qr\":\"\(qr)\",\"scene\":\"transport\"}' \(gateway.baseURL.absoluteString)/v1/verify")
+        }
+        DemoPrinter.line("")
+        DemoPrinter.line("  The simulated cities directly, as the Shanghai gateway:")
         for (city, simulator) in setup.federation.cities {
             guard let base = setup.cities[city] else { continue }
             DemoPrinter.line("")

@@ -1,0 +1,63 @@
+import Foundation
+import HealthgatePKI
+import HealthgateSimulators
+import Testing
+
+/// The demo's pieces: the three cities started together, and the `curl` commands the demo prints.
+@Suite struct SimulatedFederationTests {
+    struct Done: Error {}
+
+    @Test func theFederationStartsTheThreeCitiesAndThePrintedCurlCommandsWork() async throws {
+        try await TestPKI.with { pki in
+            let federation = SimulatedFederation(layout: pki.layout)
+            await #expect(throws: Done.self) {
+                try await federation.run { addresses in
+                    #expect(addresses.urls.count == 3)
+                    for (city, simulator) in federation.cities {
+                        let base = try #require(addresses[city])
+                        let lines = CurlExamples.lines(
+                            for: simulator, base: base.absoluteString, layout: pki.layout, pkiVariable: "PKI")
+                        let commands = lines.filter { !$0.hasPrefix("#") }
+                        #expect(commands.count == 4)
+                        // The first one as printed (list the holders, the keys, or issue a code): JSON.
+                        for command in commands.prefix(1) {
+                            let (code, output) = try await Self.shell(command, pki: pki.layout.root.path)
+                            #expect(code == 0)
+                            #expect(output.first == UInt8(ascii: "{") || output.first == UInt8(ascii: "["), "\(city.name): \(command)")
+                        }
+                        // The verify/status/query command answers the city's success.
+                        let (_, answer) = try await Self.shell(commands[city == .shanghai ? 2 : (city == .beijing ? 1 : 2)], pki: pki.layout.root.path)
+                        let text = String(decoding: answer, as: UTF8.self)
+                        switch city {
+                        case .hangzhou: #expect(text.contains("\"result_code\":\"SUCCESS\""))
+                        case .shanghai: #expect(text.contains("\"code\":0"))
+                        default: #expect(text.contains("<ReturnCode>0</ReturnCode>"))
+                        }
+                    }
+                    throw Done()
+                }
+            }
+        }
+    }
+
+    static func shell(_ command: String, pki: String) async throws -> (Int32, [UInt8]) {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/bin/sh")
+                process.arguments = ["-c", command]
+                process.environment = ["PKI": pki, "PATH": "/usr/bin:/bin"]
+                let output = Pipe()
+                process.standardOutput = output
+                process.standardError = FileHandle.nullDevice
+                do { try process.run() } catch {
+                    continuation.resume(throwing: error)
+                    return
+                }
+                let data = output.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: (process.terminationStatus, Array(data)))
+            }
+        }
+    }
+}
