@@ -57,7 +57,7 @@ import Testing
     @Test(arguments: [
         ("33010619900101123", "18 characters"),
         ("330106199001011239", "check character"),
-        ("33010619900230123X", "birth date"),
+        ("330106199002301239", "birth date"),
         ("3301061990010112AX", "digits"),
     ])
     func refusesInvalidNumbers(text: String, reason: String) {
