@@ -68,6 +68,7 @@ import Testing
         #expect(!store.needsRefresh(now: t0))
 
         #expect(store.key(id: "ssm-next", now: t0) == nil)
+        #expect(store.unknownKeyMetAt == t0)
         #expect(store.needsRefresh(now: t0))
         #expect(store.claimRefresh(now: t0))
         // The fetch failed (no replace): another unknown kid within the minute does not trigger a second fetch.
@@ -80,6 +81,7 @@ import Testing
         store.replace(with: .empty, at: t0.addingTimeInterval(61))
         #expect(store.replacedAt == t0.addingTimeInterval(61))
         #expect(store.pendingUnknownKeyID == nil)
+        #expect(store.unknownKeyMetAt == nil)
         #expect(!store.needsRefresh(now: t0.addingTimeInterval(200)))
         #expect(store.current.keyIDs.isEmpty)
     }

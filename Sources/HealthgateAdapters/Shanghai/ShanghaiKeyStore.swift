@@ -20,6 +20,8 @@ public final class ShanghaiKeyStore: Sendable {
         var lastClaim: Date?
         /// The most recent unknown key id met since the set was last replaced.
         var unknownKeyID: String?
+        /// When that unknown key id was last met.
+        var unknownKeyMetAt: Date?
     }
 
     private let state: Mutex<State>
@@ -45,6 +47,7 @@ public final class ShanghaiKeyStore: Sendable {
             $0.keys = keys
             $0.replacedAt = now
             $0.unknownKeyID = nil
+            $0.unknownKeyMetAt = nil
         }
     }
 
@@ -53,6 +56,7 @@ public final class ShanghaiKeyStore: Sendable {
         state.withLock {
             if let key = $0.keys.key(id: id) { return key }
             $0.unknownKeyID = id
+            $0.unknownKeyMetAt = now
             return nil
         }
     }
@@ -60,6 +64,11 @@ public final class ShanghaiKeyStore: Sendable {
     /// The unknown key id met since the last replacement, if any.
     public var pendingUnknownKeyID: String? {
         state.withLock { $0.unknownKeyID }
+    }
+
+    /// When the pending unknown key id was last met, if any.
+    public var unknownKeyMetAt: Date? {
+        state.withLock { $0.unknownKeyMetAt }
     }
 
     /// Whether an unknown key id was met and the last unknown-kid refresh is at least a minute old.
