@@ -58,8 +58,8 @@ public struct LocalDate: Hashable, Comparable, Codable, Sendable, CustomStringCo
     /// The first instant of this local day.
     public var startOfDay: Date { ChinaTime.date(year: year, month: month, day: day)! }
 
-    /// The last millisecond of this local day (Shanghai's `observeEndTime` convention).
-    public var lastInstant: Date { startOfDay.addingTimeInterval(86400 - 0.001) }
+    /// The last second of this local day, 23:59:59.000 (Shanghai's `observeEndTime`, as shanghai.md's example gives it).
+    public var lastInstant: Date { startOfDay.addingTimeInterval(86399) }
 
     public static func < (lhs: LocalDate, rhs: LocalDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
