@@ -325,6 +325,30 @@ struct CurlHTTPClientTests {
         }
     }
 
+    @Test("2000 requests in flight at once all complete, queued behind the per-host connection limit")
+    func thousandsInFlight() async throws {
+        let pki = try TestPKI()
+        defer { pki.remove() }
+        let client = try CurlHTTPClient(configuration: .init(maxConnectionsPerHost: 8))
+        defer { client.shutdown() }
+        try await TLSTestServer.with(certificate: pki.server, clientCA: pki.ca) { port in
+            var patient = pki.endpoint(port: port)
+            patient.requestTimeout = .seconds(60)  // queueing counts toward the deadline
+            let endpoint = patient
+            let ok = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<2000 {
+                    group.addTask {
+                        try await client.send(TransportRequest(path: "/hello"), endpoint: endpoint).status == 200
+                    }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(ok == 2000)
+            let counts = try #require(client.counters.byEndpoint[endpoint.endpointName])
+            #expect(counts.newConnections <= 8)
+        }
+    }
+
     @Test("over HTTP/2 (ALPN), concurrent requests are multiplexed on one connection")
     func http2Multiplexing() async throws {
         let pki = try TestPKI()
