@@ -6,6 +6,7 @@ import HealthgateCore
 import HealthgateModel
 import HealthgatePKI
 import HealthgateServer
+import HealthgateSimulators
 import HealthgateStorage
 import Hummingbird
 import HummingbirdTesting
@@ -38,7 +39,7 @@ struct RouterModeTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let layout = try DevPKI.generate(into: directory.appendingPathComponent("pki"))
-        try #"{"keys":[]}"#.write(to: directory.appendingPathComponent("shanghai-keys.json"), atomically: true, encoding: .utf8)
+        try Data(ShanghaiSigningKey.jwkSet([.test]).bytes).write(to: directory.appendingPathComponent("shanghai-keys.json"))
         try Data(repeating: 9, count: 32).write(to: directory.appendingPathComponent("pseudonym.key"))
         try P256.Signing.PrivateKey().pemRepresentation.write(to: directory.appendingPathComponent("audit.pem"),
                                                              atomically: true, encoding: .utf8)
