@@ -204,6 +204,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Storage benchmark (run with Benchmarks/storage/run.sh)
+        .executableTarget(
+            name: "StorageBenchmark",
+            dependencies: ["HealthgateStorage", "HealthgateModel"],
+            path: "Benchmarks/storage/Sources",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Tests mirror the modules
         .testTarget(
             name: "HealthgateModelTests",

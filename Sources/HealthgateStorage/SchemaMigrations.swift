@@ -27,7 +27,9 @@ enum SchemaMigrations {
             prev_hash          BLOB    NOT NULL,
             hash               BLOB    NOT NULL
         );
-        CREATE INDEX audit_records_by_holder ON audit_records(holder) WHERE holder IS NOT NULL;
+        -- Holder lookups: bucketed by seq (256 records a bucket) so that new entries land in the last few pages
+        -- instead of random ones; a random-order holder index multiplies the WAL written per group commit by ~7.
+        CREATE INDEX audit_records_by_holder ON audit_records(seq >> 8, holder) WHERE holder IS NOT NULL;
         CREATE INDEX audit_records_by_time ON audit_records(time_ms);
         CREATE TABLE audit_signatures (
             seq          INTEGER PRIMARY KEY,
