@@ -36,8 +36,13 @@ public struct KeySetRefresher: Service {
     }
 
     public func run() async throws {
+        try? await cancelWhenGracefulShutdown { try await refreshLoop() }
+    }
+
+    /// Refreshes every city whose interval passed, then sleeps; ends on cancellation (graceful shutdown).
+    func refreshLoop() async throws {
         var lastRefresh: [String: ContinuousClock.Instant] = [:]
-        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+        while !Task.isCancelled {
             let config = configuration.current
             for city in config.cities where city.kind == .shanghai {
                 if let last = lastRefresh[city.name], ContinuousClock.now - last < city.keyRefreshInterval { continue }
@@ -52,7 +57,7 @@ public struct KeySetRefresher: Service {
                                    metadata: ["city": "\(city.name)", "error": "\(error.code)"])
                 }
             }
-            try? await Task.sleep(for: .seconds(5))
+            try await Task.sleep(for: .seconds(5))
         }
     }
 }
