@@ -138,7 +138,7 @@ func runShanghaiGateway(
     DemoPrinter.note("configuration: \(configPath)")
     let snapshot = try ConfigLoader().load(path: configPath)
     var logger = Logger(label: "healthgate.demo.gateway")
-    logger.logLevel = .error
+    logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .error
     let gateway = try await LiveGateway.make(configuration: ConfigStore(snapshot), logger: logger)
     let (ports, continuation) = AsyncStream<Int>.makeStream()
     do {

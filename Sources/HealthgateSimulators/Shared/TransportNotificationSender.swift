@@ -35,7 +35,8 @@ public struct TransportNotificationSender: NotificationSender {
             trustedCAFile: trustRoots.path, requestTimeout: .seconds(10))
         let request = TransportRequest(
             method: .post, path: path.isEmpty ? "/" : path,
-            headers: ["Content-Type": "application/json; charset=utf-8"], body: body)
+            // One connection per notification: none lingers to delay the receiver's graceful shutdown.
+            headers: ["Content-Type": "application/json; charset=utf-8", "Connection": "close"], body: body)
         let response = try await client.send(request, endpoint: endpoint)
         return (response.status, response.body)
     }
