@@ -1,3 +1,5 @@
+import CSQLite
+
 /// The gateway's one SQLite database file (WAL mode): the audit trail and the verification cache, in separate tables.
 ///
 /// `open` creates the file if needed and migrates its schema (`PRAGMA user_version`); call it before the server starts,
@@ -31,6 +33,9 @@ public final class StorageDatabase: Sendable {
         }
         return StorageDatabase(path: path, options: options, schemaVersion: version, maintenance: queue)
     }
+
+    /// The version of the SQLite library linked (Debian's libsqlite3).
+    public static var sqliteVersion: String { String(cString: sqlite3_libversion()) }
 
     /// Runs `PRAGMA integrity_check`: `["ok"]` for a sound file, otherwise SQLite's list of problems.
     public func integrityCheck() async throws(StorageError) -> [String] {

@@ -14,7 +14,7 @@ struct StorageBenchmark {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
 
-        print("healthgate storage benchmark: SQLite \(sqliteVersion()), WAL, audit synchronous=FULL, \(seconds) s per audit run")
+        print("healthgate storage benchmark: SQLite \(StorageDatabase.sqliteVersion), WAL, audit synchronous=FULL, \(seconds) s per audit run")
         print("directory: \(directory.path)")
         print("")
         print("| audit writers | records committed | records/s | transactions | mean batch | largest batch | p50 append | p99 append |")
@@ -27,12 +27,6 @@ struct StorageBenchmark {
         print("| cache lookup | lookups | mean per lookup (1 task) | lookups/s (16 tasks) |")
         print("|---|---:|---:|---:|")
         for row in try await cacheRuns(directory: directory) { print(row) }
-    }
-
-    static func sqliteVersion() -> String {
-        (try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8)).flatMap { maps in
-            maps.split(separator: "\n").first { $0.contains("libsqlite3") }.map { _ in "3 (libsqlite3 from Debian)" }
-        } ?? "3"
     }
 
     static func record(_ n: Int, holder: HolderPseudonym) -> AuditRecord {
