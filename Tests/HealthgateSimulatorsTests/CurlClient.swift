@@ -27,7 +27,7 @@ struct CurlClient: Sendable {
     }
 
     func send(
-        _ method: String, _ url: URL, headers: [String: String] = [:], body: [UInt8]? = nil, maxTime: Int = 20
+        _ method: String, _ url: URL, headers: [String: String] = [:], body: [UInt8]? = nil, maxTime: Int = 60
     ) async throws -> Answer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("curl-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
