@@ -43,7 +43,24 @@ enum DevPKIWriter {
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyFile.path)
         try Data(ShanghaiSigningKey.jwkSet([.test]).serialized().utf8)
             .write(to: signing.appendingPathComponent("keys.json"))
+        try writeGatewaySecretsIfAbsent(into: directory)
         return layout
+    }
+
+    /// The development gateway's own secrets, which `Config/healthgate.yaml` names: the pseudonym key (32 random bytes)
+    /// and the audit signing key (P-256, PKCS#8). Existing files are kept, so pseudonyms and the audit chain's key
+    /// survive a regenerated PKI.
+    static func writeGatewaySecretsIfAbsent(into directory: URL) throws {
+        let secrets: [(String, () -> Data)] = [
+            ("pseudonym.key", { Data(DemoKeys.newSecret()) }),
+            ("audit-signing.pem", { Data(DemoKeys.newP256PrivateKeyPEM().utf8) }),
+        ]
+        for (name, make) in secrets {
+            let file = directory.appendingPathComponent(name)
+            guard !FileManager.default.fileExists(atPath: file.path) else { continue }
+            try make().write(to: file)
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+        }
     }
 
     /// A readable list of the files, one line each, relative to the root.
@@ -72,6 +89,7 @@ enum DevPKIWriter {
             lines.append("    \(rel(layout.checkpoint(city.region).certificate))   checkpoint, CN=checkpoint-\(city.region)-01")
         }
         lines.append("  shanghai-signing/signing-key.pem, keys.json   Shanghai QR test signing key (kid ssm-test-1) and its JWK set")
+        lines.append("  pseudonym.key, audit-signing.pem   the development gateway's pseudonym key and audit signing key (kept if present)")
         lines.append("Each certificate's key is beside it with the extension .key.")
         return lines.joined(separator: "\n")
     }
