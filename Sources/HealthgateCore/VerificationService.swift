@@ -47,7 +47,6 @@ public final class VerificationService: Sendable {
     /// Which configured city issued `qr`, after every local check; refreshes Shanghai's key set once (at most once a
     /// minute) when a token names an unknown `kid`.
     public func recognise(_ qr: String) async throws(HealthgateError) -> (RecognisedCode, any CityAdapter) {
-        guard !qr.isEmpty, qr.utf8.count <= 4096 else { throw .malformed("the QR content is empty or too long") }
         do {
             return try recogniseOnce(qr)
         } catch let error where error.code == .codeForged {
@@ -57,11 +56,12 @@ public final class VerificationService: Sendable {
     }
 
     private func recogniseOnce(_ qr: String) throws(HealthgateError) -> (RecognisedCode, any CityAdapter) {
-        let now = clock.now()
-        for adapter in adapters.all {
-            if let code = try adapter.recognise(qr, now: now) { return (code, adapter) }
+        let recogniser = QRRecogniser(adapters: adapters.all)
+        let code = try recogniser.recognise(qr, now: clock.now())
+        guard let adapter = recogniser.adapter(for: code.issuer) else {
+            throw HealthgateError(.unknownIssuer, "the issuer is not configured")
         }
-        throw HealthgateError(.unknownIssuer, "no configured city issues codes of this shape")
+        return (code, adapter)
     }
 
     /// Fetches the key set of every Shanghai city whose store met an unknown `kid` and may refresh now; `true` when a
