@@ -29,8 +29,8 @@ extension BeijingSimulator {
         router.post("/jxxz/ws/ArrivalRegister") { request, context in
             await self.register(request, context)
         }
-        AdminRoutes.add(to: router, city: self, notifier: nil)
-        addAdminHolderRoutes(router)
+        addAdminRoutes(to: router)
+        addAdminEncodingRoute(router)
         return router
     }
 
@@ -182,44 +182,8 @@ extension BeijingSimulator {
         var encoding: String
     }
 
-    func addAdminHolderRoutes(_ router: Router<SimulatorRequestContext>) {
-        router.get("/_admin/holders") { _, _ in
-            SimulatorResponses.json(.array(self.holders.map(Self.adminJSON)))
-        }
-        router.get("/_admin/holders/:ref") { _, context in
-            guard let holder = self.holder(context.parameters.get("ref") ?? "") else {
-                return SimulatorResponses.adminError("simulator-unknown-holder", "no such holder", status: .notFound)
-            }
-            return SimulatorResponses.json(Self.adminJSON(holder))
-        }
-        router.post("/_admin/holders/:ref/code") { _, context in
-            let key = context.parameters.get("ref") ?? ""
-            guard let qr = try? self.issueCode(for: key), let holder = self.holder(key) else {
-                return SimulatorResponses.adminError("simulator-unknown-holder", "no such holder", status: .notFound)
-            }
-            return SimulatorResponses.json(.object([("qr", .string(qr)), ("holder", Self.adminJSON(holder))]))
-        }
-        router.post("/_admin/holders/:ref/status") { request, context in
-            let key = context.parameters.get("ref") ?? ""
-            guard
-                let body = JSONDecoder.decodeIfPossible(
-                    AdminStatusRequest.self, from: await SimulatorResponses.body(of: request))
-            else { return SimulatorResponses.adminError("bad-request", "expected {\"status\": …}") }
-            var popup: Int?
-            if let reason = body.allReasons?.first {
-                guard let value = Int(reason) else {
-                    return SimulatorResponses.adminError("simulator-invalid-status", "a Beijing reason is a pop-up category 1–5")
-                }
-                popup = value
-            }
-            do throws(SimulatorError) {
-                let holder = try self.setStatus(key, status: body.status, popup: popup, observationEnd: body.observationEnd)
-                return SimulatorResponses.json(.object([("holder", Self.adminJSON(holder)), ("notifications", .array([]))]))
-            } catch {
-                return SimulatorResponses.adminError(
-                    error.code.rawValue, error.reason, status: error.code == .unknownHolder ? .notFound : .badRequest)
-            }
-        }
+    /// `POST /_admin/encoding` `{"encoding": "perHolder"|"utf8"|"gb18030"}`: the character set of the answers.
+    func addAdminEncodingRoute(_ router: Router<SimulatorRequestContext>) {
         router.post("/_admin/encoding") { request, _ in
             guard let body = JSONDecoder.decodeIfPossible(EncodingRequest.self, from: await SimulatorResponses.body(of: request)),
                 let encoding = Encoding(rawValue: body.encoding)
@@ -228,4 +192,27 @@ extension BeijingSimulator {
             return SimulatorResponses.json(.object([("encoding", .string(encoding.rawValue))]))
         }
     }
+}
+
+extension BeijingSimulator: AdminHolderRoutes {
+    func adminIssueCode(for key: String) throws(SimulatorError) -> String {
+        try issueCode(for: key)
+    }
+
+    /// Beijing's reason is a pop-up category 1–5.
+    func adminUpdateStatus(_ key: String, _ request: AdminStatusRequest) throws(SimulatorError) -> BeijingHolder {
+        var popup: Int?
+        if let reason = request.allReasons?.first {
+            guard let value = Int(reason) else {
+                throw SimulatorError(.invalidStatus, "a Beijing reason is a pop-up category 1–5")
+            }
+            popup = value
+        }
+        return try setStatus(key, status: request.status, popup: popup, observationEnd: request.observationEnd)
+    }
+
+    /// Beijing notifies nobody.
+    var adminNotifier: Notifier? { nil }
+
+    func adminNotify(_ holder: BeijingHolder) async -> [NotificationDelivery] { [] }
 }

@@ -50,8 +50,7 @@ extension HangzhouSimulator {
         router.post("/open/healthcode/v2/transfer_in") { request, context in
             await self.transferIn(request, context)
         }
-        AdminRoutes.add(to: router, city: self, notifier: notifier)
-        addAdminHolderRoutes(router)
+        addAdminRoutes(to: router)
         return router
     }
 
@@ -173,45 +172,20 @@ extension HangzhouSimulator {
             ("idNumber", .string(holder.idNumber)),
         ])
     }
+}
 
-    func addAdminHolderRoutes(_ router: Router<SimulatorRequestContext>) {
-        router.get("/_admin/holders") { _, _ in
-            SimulatorResponses.json(.array(self.holders.map(Self.adminJSON)))
-        }
-        router.get("/_admin/holders/:ref") { _, context in
-            guard let holder = self.holder(context.parameters.get("ref") ?? "") else {
-                return SimulatorResponses.adminError("simulator-unknown-holder", "no such holder", status: .notFound)
-            }
-            return SimulatorResponses.json(Self.adminJSON(holder))
-        }
-        router.post("/_admin/holders/:ref/code") { _, context in
-            let key = context.parameters.get("ref") ?? ""
-            guard let qr = try? self.issueCode(for: key), let holder = self.holder(key) else {
-                return SimulatorResponses.adminError("simulator-unknown-holder", "no such holder", status: .notFound)
-            }
-            return SimulatorResponses.json(.object([("qr", .string(qr)), ("holder", Self.adminJSON(holder))]))
-        }
-        router.post("/_admin/holders/:ref/status") { request, context in
-            let key = context.parameters.get("ref") ?? ""
-            guard
-                let body = JSONDecoder.decodeIfPossible(
-                    AdminStatusRequest.self, from: await SimulatorResponses.body(of: request))
-            else { return SimulatorResponses.adminError("bad-request", "expected {\"status\": …}") }
-            let holder: HangzhouHolder
-            do throws(SimulatorError) {
-                holder = try self.updateStatus(
-                    key, color: body.status, reason: body.allReasons?.first, quarantineUntil: body.observationEnd)
-            } catch {
-                return SimulatorResponses.adminError(
-                    error.code.rawValue, error.reason, status: error.code == .unknownHolder ? .notFound : .badRequest)
-            }
-            if body.wait == true {
-                let deliveries = await self.notifyColorChanged(holder)
-                return SimulatorResponses.json(
-                    .object([("holder", Self.adminJSON(holder)), ("notifications", .array(deliveries.map(AdminRoutes.json)))]))
-            }
-            Task { await self.notifyColorChanged(holder) }
-            return SimulatorResponses.json(.object([("holder", Self.adminJSON(holder)), ("notifications", .array([]))]))
-        }
+extension HangzhouSimulator: AdminHolderRoutes {
+    func adminIssueCode(for key: String) throws(SimulatorError) -> String {
+        try issueCode(for: key)
+    }
+
+    func adminUpdateStatus(_ key: String, _ request: AdminStatusRequest) throws(SimulatorError) -> HangzhouHolder {
+        try updateStatus(key, color: request.status, reason: request.allReasons?.first, quarantineUntil: request.observationEnd)
+    }
+
+    var adminNotifier: Notifier? { notifier }
+
+    func adminNotify(_ holder: HangzhouHolder) async -> [NotificationDelivery] {
+        await notifyColorChanged(holder)
     }
 }
