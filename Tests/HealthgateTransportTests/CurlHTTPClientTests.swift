@@ -51,17 +51,10 @@ struct CurlHTTPClientTests {
     func noClientCertificate() async throws {
         let pki = try TestPKI()
         defer { pki.remove() }
-        let client = try CurlHTTPClient()
-        defer { client.shutdown() }
-        try await TLSTestServer.with(certificate: pki.server, clientCA: pki.ca) { port in
-            let endpoint = pki.endpoint(port: port, withClientCertificate: false)
-            let error = await #expect(throws: TransportError.self) {
-                try await client.send(TransportRequest(path: "/hello"), endpoint: endpoint)
-            }
-            #expect(error?.code == .tlsHandshakeFailed)
-            #expect(error?.endpoint == "127.0.0.1:\(port)")
-            #expect(error?.reason.isEmpty == false)
-        }
+        let (error, port) = try await Self.failedRequest(pki: pki, withClientCertificate: false)
+        #expect(error?.code == .tlsHandshakeFailed)
+        #expect(error?.endpoint == "127.0.0.1:\(port)")
+        #expect(error?.reason.isEmpty == false)
     }
 
     @Test("a client certificate from a CA the server does not trust: handshake failure")
@@ -71,17 +64,11 @@ struct CurlHTTPClientTests {
         let otherCA = try DevCertificateAuthority(commonName: "stranger CA")
         let stranger = try otherCA.issue(.client(commonName: "gateway-999999"))
         let files = try stranger.write(to: pki.directory, name: "stranger")
-        let client = try CurlHTTPClient()
-        defer { client.shutdown() }
-        try await TLSTestServer.with(certificate: pki.server, clientCA: pki.ca) { port in
-            var endpoint = pki.endpoint(port: port)
+        let (error, _) = try await Self.failedRequest(pki: pki) { endpoint in
             endpoint.clientCertificateFile = files.certificate.path
             endpoint.clientKeyFile = files.privateKey.path
-            let error = await #expect(throws: TransportError.self) {
-                try await client.send(TransportRequest(path: "/hello"), endpoint: endpoint)
-            }
-            #expect(error?.code == .tlsHandshakeFailed)
         }
+        #expect(error?.code == .tlsHandshakeFailed)
     }
 
     @Test("a server certificate from an untrusted CA is rejected")
@@ -90,15 +77,9 @@ struct CurlHTTPClientTests {
         defer { pki.remove() }
         let otherCA = try DevCertificateAuthority(commonName: "stranger CA")
         let server = try otherCA.issue(.server(commonName: "impostor"))
-        let client = try CurlHTTPClient()
-        defer { client.shutdown() }
-        try await TLSTestServer.with(certificate: server, clientCA: pki.ca) { port in
-            let error = await #expect(throws: TransportError.self) {
-                try await client.send(TransportRequest(path: "/hello"), endpoint: pki.endpoint(port: port))
-            }
-            #expect(error?.code == .peerCertificateRejected)
-            #expect(error?.isTransient == false)
-        }
+        let (error, _) = try await Self.failedRequest(pki: pki, serverCertificate: server)
+        #expect(error?.code == .peerCertificateRejected)
+        #expect(error?.isTransient == false)
     }
 
     @Test("an expired server certificate is rejected")
@@ -109,15 +90,9 @@ struct CurlHTTPClientTests {
             LeafCertificateRequest(
                 commonName: "expired", purposes: [.serverAuth], notBefore: Date().addingTimeInterval(-7200),
                 notAfter: Date().addingTimeInterval(-3600)))
-        let client = try CurlHTTPClient()
-        defer { client.shutdown() }
-        try await TLSTestServer.with(certificate: server, clientCA: pki.ca) { port in
-            let error = await #expect(throws: TransportError.self) {
-                try await client.send(TransportRequest(path: "/hello"), endpoint: pki.endpoint(port: port))
-            }
-            #expect(error?.code == .peerCertificateRejected)
-            #expect(error?.reason.contains("expired") == true)
-        }
+        let (error, _) = try await Self.failedRequest(pki: pki, serverCertificate: server)
+        #expect(error?.code == .peerCertificateRejected)
+        #expect(error?.reason.contains("expired") == true)
     }
 
     @Test("a not-yet-valid server certificate is rejected")
@@ -128,14 +103,8 @@ struct CurlHTTPClientTests {
             LeafCertificateRequest(
                 commonName: "future", purposes: [.serverAuth], notBefore: Date().addingTimeInterval(3600),
                 notAfter: Date().addingTimeInterval(7200)))
-        let client = try CurlHTTPClient()
-        defer { client.shutdown() }
-        try await TLSTestServer.with(certificate: server, clientCA: pki.ca) { port in
-            let error = await #expect(throws: TransportError.self) {
-                try await client.send(TransportRequest(path: "/hello"), endpoint: pki.endpoint(port: port))
-            }
-            #expect(error?.code == .peerCertificateRejected)
-        }
+        let (error, _) = try await Self.failedRequest(pki: pki, serverCertificate: server)
+        #expect(error?.code == .peerCertificateRejected)
     }
 
     @Test("a server certificate for another host name is rejected")
@@ -146,14 +115,8 @@ struct CurlHTTPClientTests {
             LeafCertificateRequest(
                 commonName: "elsewhere", dnsNames: ["elsewhere.example"], ipAddresses: ["10.9.9.9"],
                 purposes: [.serverAuth]))
-        let client = try CurlHTTPClient()
-        defer { client.shutdown() }
-        try await TLSTestServer.with(certificate: server, clientCA: pki.ca) { port in
-            let error = await #expect(throws: TransportError.self) {
-                try await client.send(TransportRequest(path: "/hello"), endpoint: pki.endpoint(port: port))
-            }
-            #expect(error?.code == .peerCertificateRejected)
-        }
+        let (error, _) = try await Self.failedRequest(pki: pki, serverCertificate: server)
+        #expect(error?.code == .peerCertificateRejected)
     }
 
     @Test("a matching SPKI pin succeeds; another key's pin fails with pinMismatch")
@@ -426,5 +389,25 @@ struct CurlHTTPClientTests {
             try await client.send(TransportRequest(path: "/"), endpoint: endpoint)
         }
         #expect(error?.code == .invalidRequest)
+    }
+}
+
+extension CurlHTTPClientTests {
+    /// Sends `GET /hello` to a real mTLS server presenting `serverCertificate` (default: the PKI's server certificate),
+    /// through an endpoint `configure` may change, and returns the error the request must fail with, and the port.
+    static func failedRequest(
+        pki: TestPKI, serverCertificate: DevCertificate? = nil, withClientCertificate: Bool = true,
+        configure: @Sendable (inout EndpointConfiguration) -> Void = { _ in }
+    ) async throws -> (TransportError?, Int) {
+        let client = try CurlHTTPClient()
+        defer { client.shutdown() }
+        return try await TLSTestServer.with(certificate: serverCertificate ?? pki.server, clientCA: pki.ca) { port in
+            var endpoint = pki.endpoint(port: port, withClientCertificate: withClientCertificate)
+            configure(&endpoint)
+            let error = await #expect(throws: TransportError.self) {
+                try await client.send(TransportRequest(path: "/hello"), endpoint: endpoint)
+            }
+            return (error, port)
+        }
     }
 }
