@@ -1,1 +1,0 @@
-// HealthgateAdaptersTests: filled by its issue.
