@@ -16,6 +16,16 @@ static inline int healthgate_sqlite3_bind_blob_transient(sqlite3_stmt *statement
     return sqlite3_bind_blob(statement, index, bytes, length, SQLITE_TRANSIENT);
 }
 
+/// Binds UTF-8 text that SQLite reads in place (SQLITE_STATIC): the bytes must outlive the next step and reset.
+static inline int healthgate_sqlite3_bind_text_static(sqlite3_stmt *statement, int index, const char *text, int length) {
+    return sqlite3_bind_text(statement, index, text, length, SQLITE_STATIC);
+}
+
+/// Binds a blob that SQLite reads in place (SQLITE_STATIC): the bytes must outlive the next step and reset.
+static inline int healthgate_sqlite3_bind_blob_static(sqlite3_stmt *statement, int index, const void *bytes, int length) {
+    return sqlite3_bind_blob(statement, index, bytes, length, SQLITE_STATIC);
+}
+
 /* A busy handler with fine-grained back-off: SQLite's own busy_timeout sleeps in steps of 1 to 100 ms, which is long
    next to a group commit's fsync. This one sleeps 50 us, 100 us, ... up to 1 ms per retry, and gives up when the
    summed sleeps pass the deadline (microseconds, passed as the context pointer). */

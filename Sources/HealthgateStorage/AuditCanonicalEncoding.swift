@@ -61,11 +61,12 @@ enum AuditCanonicalEncoding {
         var hasher = SHA256()
         hasher.update(data: prevHash)
         hasher.update(data: recordDomain)
-        var seqField: [UInt8] = []
-        append(decimal: seq, to: &seqField)
-        hasher.update(data: seqField)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 25) { buffer in
+            let count = writeField(decimal: seq, into: buffer)
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[..<count])))
+        }
         hasher.update(data: body)
-        return Array(hasher.finalize())
+        return hasher.finalize().withUnsafeBytes { [UInt8]($0) }
     }
 
     /// The hash a row should have given its `prevHash`.
@@ -83,18 +84,48 @@ enum AuditCanonicalEncoding {
     }
 
     private static func append(_ text: String?, to out: inout [UInt8]) {
-        guard let text else {
+        guard var text else {
             out.append(0)
             return
         }
         out.append(1)
-        let utf8 = text.utf8
-        append(bigEndian: UInt32(utf8.count), to: &out)
-        out.append(contentsOf: utf8)
+        text.withUTF8 { utf8 in
+            append(bigEndian: UInt32(utf8.count), to: &out)
+            out.append(contentsOf: utf8)
+        }
     }
 
     private static func append(decimal value: Int64, to out: inout [UInt8]) {
-        append(String(value), to: &out)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 25) { buffer in
+            let count = writeField(decimal: value, into: buffer)
+            out.append(contentsOf: buffer[..<count])
+        }
+    }
+
+    /// Writes `value` as a present field (0x01, 4-byte length, ASCII decimal) into `buffer` (25 bytes are enough for
+    /// any Int64) and returns the number of bytes written; the same bytes as `append(String(value))`.
+    private static func writeField(decimal value: Int64, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var digitCount = 0
+        var magnitude = value.magnitude
+        repeat {
+            digitCount += 1
+            magnitude /= 10
+        } while magnitude > 0
+        let length = digitCount + (value < 0 ? 1 : 0)
+        buffer[0] = 1
+        buffer[1] = 0
+        buffer[2] = 0
+        buffer[3] = 0
+        buffer[4] = UInt8(length)
+        var index = 5 + length
+        magnitude = value.magnitude
+        repeat {
+            index -= 1
+            buffer[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+        } while magnitude > 0
+        if value < 0 { buffer[5] = UInt8(ascii: "-") }
+        return 5 + length
     }
 
     private static func append<T: FixedWidthInteger>(bigEndian value: T, to out: inout [UInt8]) {

@@ -49,4 +49,8 @@ public struct AuditStatistics: Hashable, Sendable {
     public var failedRecords = 0
     /// The most records one transaction held.
     public var largestBatch = 0
+    /// Time the writer spent chaining and inserting records (inside transactions, before COMMIT).
+    public var insertTime = Duration.zero
+    /// Time the writer spent in COMMIT, the WAL write and its sync included.
+    public var commitTime = Duration.zero
 }

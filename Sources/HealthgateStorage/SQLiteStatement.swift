@@ -51,6 +51,19 @@ public final class SQLiteStatement {
         try check(rc)
     }
 
+    /// Binds UTF-8 text that SQLite reads in place, without a copy: the bytes must stay valid and unchanged until the
+    /// statement is reset, so call only inside the scope that owns them, and reset before leaving it.
+    func bindInPlace(text bytes: UnsafeRawBufferPointer, at index: Int32) throws(StorageError) {
+        let base = bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+        try check(healthgate_sqlite3_bind_text_static(handle, index, base.assumingMemoryBound(to: CChar.self), Int32(bytes.count)))
+    }
+
+    /// Binds a blob that SQLite reads in place, without a copy; the same rule as `bindInPlace(text:at:)`.
+    func bindInPlace(blob bytes: UnsafeRawBufferPointer, at index: Int32) throws(StorageError) {
+        let base = bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!
+        try check(healthgate_sqlite3_bind_blob_static(handle, index, base, Int32(bytes.count)))
+    }
+
     /// Binds an integer, or NULL for `nil`.
     public func bind(_ value: Int64?, at index: Int32) throws(StorageError) {
         guard let value else { return try bindNull(at: index) }

@@ -56,6 +56,25 @@ struct AuditLogTests {
         #expect(AuditCanonicalEncoding.expectedHash(of: row) == Array(SHA256Digest(prev + expected)))
     }
 
+    @Test("integer fields are encoded as ASCII decimal, as String(value) writes them", arguments: [
+        Int64(0), 7, 9, 10, 99, 100, 1_234_567, -1, -10, Int64.max, Int64.min,
+    ])
+    func decimalFields(value: Int64) {
+        var row = AuditRow(record: AuditRecord(
+            time: Date(timeIntervalSince1970: 0), requestID: "r", caller: AuditCaller(subject: "CN=a", fingerprint: "ff"),
+            role: "ops", route: "GET /x", outcome: .completed))
+        row.latencyMicros = value
+        let digits = Array(String(value).utf8)
+        let body = AuditCanonicalEncoding.body(of: row)
+        #expect(Array(body.suffix(digits.count + 5)) == [1, 0, 0, 0, UInt8(digits.count)] + digits)
+        row.seq = value
+        let full = AuditCanonicalEncoding.encoding(of: row)
+        let prefix = Array("healthgate-audit-v1".utf8) + [0]
+        #expect(Array(full.prefix(prefix.count + 5 + digits.count)) == prefix + [1, 0, 0, 0, UInt8(digits.count)] + digits)
+        #expect(AuditCanonicalEncoding.hash(prevHash: row.prevHash, seq: value, body: body)
+            == Array(SHA256Digest(row.prevHash + full)))
+    }
+
     @Test("256 concurrent appends share transactions: all committed, distinct seqs, chain and file sound")
     func groupCommit() async throws {
         try await withTemporaryDirectory { dir in

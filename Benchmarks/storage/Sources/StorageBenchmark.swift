@@ -10,6 +10,7 @@ struct StorageBenchmark {
     static func main() async throws {
         let arguments = CommandLine.arguments.dropFirst()
         let seconds = arguments.first.flatMap(Double.init) ?? 3
+        let writerCounts = arguments.dropFirst().compactMap { Int($0) }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("healthgate-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -17,24 +18,29 @@ struct StorageBenchmark {
         print("healthgate storage benchmark: SQLite \(StorageDatabase.sqliteVersion), WAL, audit synchronous=FULL, \(seconds) s per audit run")
         print("directory: \(directory.path)")
         print("")
-        print("| audit writers | records committed | records/s | transactions | mean batch | largest batch | p50 append | p99 append |")
-        print("|---:|---:|---:|---:|---:|---:|---:|---:|")
-        for writers in [1, 16, 256] {
+        print("| audit writers | records committed | records/s | transactions | mean batch | largest batch | p50 append | p99 append | insert per record | COMMIT per transaction |")
+        print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for writers in writerCounts.isEmpty ? [1, 16, 256] : writerCounts {
             let row = try await auditRun(writers: writers, seconds: seconds, directory: directory)
             print(row)
         }
+        if !writerCounts.isEmpty { return }
         print("")
         print("| cache lookup | lookups | mean per lookup (1 task) | lookups/s (16 tasks) |")
         print("|---|---:|---:|---:|")
         for row in try await cacheRuns(directory: directory) { print(row) }
     }
 
-    static func record(_ n: Int, holder: HolderPseudonym) -> AuditRecord {
-        AuditRecord(time: Date(), requestID: "bench-\(n)",
-                    caller: AuditCaller(subject: "CN=checkpoint-\(n % 97),O=Hangzhou Metro", fingerprint: String(repeating: "ab", count: 32)),
-                    role: "checkpoint", route: "POST /v1/verify", purpose: "transport", issuer: .hangzhou, holder: holder,
+    /// A record as the gateway writes it: the caller is the writer's own checkpoint certificate, the request id new.
+    static func record(_ n: Int, caller: AuditCaller, holder: HolderPseudonym) -> AuditRecord {
+        AuditRecord(time: Date(), requestID: "bench-\(n)", caller: caller, role: "checkpoint", route: "POST /v1/verify",
+                    purpose: "transport", issuer: .hangzhou, holder: holder,
                     outcome: .verified(status: .green, freshness: .live, admits: true), upstreamAttempts: 1,
                     latency: .microseconds(850))
+    }
+
+    static func caller(_ w: Int) -> AuditCaller {
+        AuditCaller(subject: "CN=checkpoint-\(w % 97),O=Hangzhou Metro", fingerprint: String(repeating: "ab", count: 32))
     }
 
     static func auditRun(writers: Int, seconds: Double, directory: URL) async throws -> String {
@@ -43,7 +49,7 @@ struct StorageBenchmark {
         let key = PseudonymKey(bytes: [UInt8](repeating: 3, count: 32))!
         let holders = (0..<64).map { key.pseudonym(issuer: .hangzhou, holderRef: "bench-\($0)") }
         // Warm up: open the connection, prepare statements.
-        _ = try await log.append(record(0, holder: holders[0]))
+        _ = try await log.append(record(0, caller: caller(0), holder: holders[0]))
         let before = log.statistics
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         let start = ContinuousClock.now
@@ -51,10 +57,11 @@ struct StorageBenchmark {
             for w in 0..<writers {
                 group.addTask {
                     var mine: [Duration] = []
+                    let me = caller(w)
                     var n = w
                     while ContinuousClock.now < deadline {
                         let t = ContinuousClock.now
-                        _ = try await log.append(record(n, holder: holders[n % holders.count]))
+                        _ = try await log.append(record(n, caller: me, holder: holders[n % holders.count]))
                         mine.append(ContinuousClock.now - t)
                         n += writers
                     }
@@ -78,7 +85,7 @@ struct StorageBenchmark {
             throw BenchmarkFailure(message: "the trail does not verify after the run: \(report.problems.prefix(3))")
         }
         await log.close()
-        return "| \(writers) | \(records) | \(format(perSecond, 0)) | \(transactions) | \(format(Double(records) / Double(max(1, transactions)), 1)) | \(after.largestBatch) | \(milliseconds(p50)) | \(milliseconds(p99)) |"
+        return "| \(writers) | \(records) | \(format(perSecond, 0)) | \(transactions) | \(format(Double(records) / Double(max(1, transactions)), 1)) | \(after.largestBatch) | \(milliseconds(p50)) | \(milliseconds(p99)) | \(format(toSeconds(after.insertTime - before.insertTime) / Double(max(1, records)) * 1e6, 1)) µs | \(milliseconds((after.commitTime - before.commitTime) / max(1, transactions))) |"
     }
 
     static func cacheRuns(directory: URL) async throws -> [String] {
