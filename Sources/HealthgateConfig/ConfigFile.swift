@@ -48,6 +48,8 @@ public struct ConfigFile: Codable, Sendable {
         public var signingKeyFile: String?
         public var signEveryRecords: Int?
         public var signEverySeconds: Int?
+        /// The head witness file (default: `audit-heads.jsonl` beside the database).
+        public var headsFile: String?
     }
 
     /// The plain-HTTP operations endpoint.

@@ -247,6 +247,15 @@ struct ConfigValidator {
                 fail("audit.signingKeyFile", "not a PEM P-256 or Ed25519 private key")
             }
         }
+        // The head witness: beside the database unless configured (better: another volume, or a file shipped off-host).
+        var headsPath = ""
+        if let heads = audit.headsFile {
+            headsPath = resolve(heads)
+            let folder = URL(fileURLWithPath: headsPath).deletingLastPathComponent().path
+            if !FileManager.default.isWritableFile(atPath: folder) { fail("audit.headsFile", "folder is not writable: \(folder)") }
+        } else if !databasePath.isEmpty {
+            headsPath = URL(fileURLWithPath: databasePath).deletingLastPathComponent().appendingPathComponent("audit-heads.jsonl").path
+        }
         let signRecords = positive(audit.signEveryRecords, "audit.signEveryRecords", default: 1000)
         let signSeconds = positive(audit.signEverySeconds, "audit.signEverySeconds", default: 60)
 
@@ -273,7 +282,7 @@ struct ConfigValidator {
                 requestDeadline: .milliseconds(requestDeadline), headerTimeout: .milliseconds(headerTimeout)),
             identities: rules, cities: cities, databasePath: databasePath, pseudonymKey: pseudonymKey,
             audit: AuditConfiguration(signingKeyPath: signingKeyPath, signEveryRecords: signRecords,
-                                      signEvery: .seconds(signSeconds)),
+                                      signEvery: .seconds(signSeconds), headsPath: headsPath),
             ops: OpsConfiguration(host: opsHost, port: opsPort),
             breaker: BreakerConfiguration(failures: breakerFailures, openFor: .seconds(breakerOpen)),
             reloadInterval: .seconds(reload), certificateMaterial: material)

@@ -123,6 +123,8 @@ public struct AuditConfiguration: Sendable {
     public var signingKeyPath: String
     public var signEveryRecords: Int
     public var signEvery: Duration
+    /// The file every signed chain head is also appended to (`AuditHeadWitness`).
+    public var headsPath: String
 }
 
 /// The plain-HTTP operations listener (loopback only).

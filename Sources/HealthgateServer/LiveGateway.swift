@@ -24,7 +24,8 @@ public struct LiveGateway: Sendable {
         let signer = try AuditSigner(pemFile: config.audit.signingKeyPath)
         let audit = AuditLog(database: database, signer: signer,
                              sealing: AuditSealingPolicy(everyRecords: config.audit.signEveryRecords,
-                                                         interval: config.audit.signEvery))
+                                                         interval: config.audit.signEvery),
+                             witness: AuditHeadWitness(path: config.audit.headsPath))
         let cache = VerificationCache(database: database)
         let client = try CurlHTTPClient(logger: logger)
         let path = config.databasePath

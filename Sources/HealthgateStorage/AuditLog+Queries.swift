@@ -127,13 +127,13 @@ extension AuditLog {
     /// The stored signatures, oldest first.
     public func signatures() async throws(StorageError) -> [AuditSignatureInfo] {
         try await reader.run { (db) throws(StorageError) -> [AuditSignatureInfo] in
-            try db.withStatement("SELECT seq, head_hash, signed_at_ms, key_id FROM audit_signatures ORDER BY seq") {
+            try db.withStatement("SELECT seq, head_hash, signed_at_ms, key_id, signature FROM audit_signatures ORDER BY seq") {
                 (s) throws(StorageError) -> [AuditSignatureInfo] in
                 var out: [AuditSignatureInfo] = []
                 while try s.step() {
                     out.append(AuditSignatureInfo(seq: s.int64(0), headHash: s.blob(1) ?? [],
                                                   signedAt: AuditRow.date(milliseconds: s.int64(2)),
-                                                  keyID: s.text(3) ?? ""))
+                                                  keyID: s.text(3) ?? "", signature: s.blob(4) ?? []))
                 }
                 return out
             }

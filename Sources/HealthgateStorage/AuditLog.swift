@@ -18,6 +18,8 @@ public final class AuditLog: Sendable {
     public let database: StorageDatabase
     /// When the head is signed.
     public let sealing: AuditSealingPolicy
+    /// The file every signed head is also appended to, if any.
+    public let witness: AuditHeadWitness?
     let signer: AuditSigner?
     let writer: SQLiteQueue
     let reader: SQLiteQueue
@@ -45,13 +47,16 @@ public final class AuditLog: Sendable {
     /// Counters of the writer loop since this log was created.
     public var statistics: AuditStatistics { state.withLock { $0.statistics } }
 
-    /// A log on `database`, signing with `signer` (none: records are chained but never signed) under `sealing`.
+    /// A log on `database`, signing with `signer` (none: records are chained but never signed) under `sealing`, and
+    /// appending every signed head to `witness` as well.
     ///
     /// Opens no connection yet: an unwritable file is reported by the first `append`, not here.
-    public init(database: StorageDatabase, signer: AuditSigner?, sealing: AuditSealingPolicy = AuditSealingPolicy()) {
+    public init(database: StorageDatabase, signer: AuditSigner?, sealing: AuditSealingPolicy = AuditSealingPolicy(),
+                witness: AuditHeadWitness? = nil) {
         self.database = database
         self.signer = signer
         self.sealing = sealing
+        self.witness = witness
         self.writer = database.makeQueue(label: "healthgate.audit.writer", synchronous: .full)
         self.reader = database.makeQueue(label: "healthgate.audit.reader", synchronous: .normal)
     }
@@ -85,10 +90,14 @@ public final class AuditLog: Sendable {
         return try result.get()
     }
 
-    /// Closes the log's connections; appends after this fail with `storage-closed`.
+    /// Closes the log's connections once every committed append is answered and every witness line written; appends
+    /// after this fail with `storage-closed`.
     public func close() async {
         await writer.close()
         await reader.close()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            completions.async { continuation.resume() }
+        }
     }
 
     private static func claimWriter(_ state: inout WriterState) -> Bool {
@@ -144,6 +153,14 @@ public final class AuditLog: Sendable {
                 case .failure(let error):
                     for pending in records { pending.continuation.resume(returning: .failure(error)) }
                     for seal in seals { seal.resume(returning: .failure(error)) }
+                }
+                // The head is committed and its signature stored; the witness copy follows, off the answers' path.
+                if case .success(let (_, signature?)) = result, let witness = self.witness {
+                    do throws(StorageError) {
+                        try witness.append(signature.witnessed)
+                    } catch {
+                        self.state.withLock { $0.statistics.witnessFailures += 1 }
+                    }
                 }
             }
         }
@@ -235,6 +252,6 @@ public final class AuditLog: Sendable {
             try s.step()
         }
         return AuditSignatureInfo(seq: head.seq, headHash: head.hash,
-                                  signedAt: AuditRow.date(milliseconds: nowMs), keyID: key.keyID)
+                                  signedAt: AuditRow.date(milliseconds: nowMs), keyID: key.keyID, signature: signature)
     }
 }

@@ -38,5 +38,10 @@ public struct AuditSealer: Service {
         } catch {
             logger.warning("signing the audit chain head failed", metadata: ["code": "\(error.code.rawValue)"])
         }
+        let failures = audit.statistics.witnessFailures
+        if failures > 0, let witness = audit.witness {
+            logger.warning("signed heads could not be appended to the witness file", metadata: [
+                "path": "\(witness.path)", "failures": "\(failures)"])
+        }
     }
 }

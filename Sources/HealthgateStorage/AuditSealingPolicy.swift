@@ -25,6 +25,14 @@ public struct AuditSignatureInfo: Hashable, Sendable {
     public var signedAt: Date
     /// The signing key's id (hex SHA-256 of its SubjectPublicKeyInfo).
     public var keyID: String
+    /// The signature over the head message (`AuditCanonicalEncoding.headMessage`).
+    public var signature: [UInt8]
+
+    /// The line a head witness file keeps for this signature.
+    var witnessed: AuditHeadWitness.Head {
+        AuditHeadWitness.Head(seq: seq, headHash: Hex.encode(headHash), signedAtMs: AuditRow.milliseconds(signedAt),
+                              keyID: keyID, signature: Data(signature).base64EncodedString())
+    }
 }
 
 /// What `AuditLog.prune` removed.
@@ -53,4 +61,6 @@ public struct AuditStatistics: Hashable, Sendable {
     public var insertTime = Duration.zero
     /// Time the writer spent in COMMIT, the WAL write and its sync included.
     public var commitTime = Duration.zero
+    /// Signed heads the witness file could not take (each is still in the database).
+    public var witnessFailures = 0
 }

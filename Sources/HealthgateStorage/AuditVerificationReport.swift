@@ -15,6 +15,8 @@ public struct AuditVerificationReport: Hashable, Sendable {
     /// Whether signatures were checked against a key given by the operator (`--public-key`), rather than only against
     /// the keys stored in the database itself.
     public var keyPinned: Bool
+    /// The number of witnessed heads (from a head witness file) whose signature verified and that were checked.
+    public var witnessedHeads: Int = 0
     /// Every problem found, by seq (at most 1,000).
     public var problems: [AuditProblem]
 
@@ -43,6 +45,8 @@ public struct AuditProblem: Hashable, Sendable, CustomStringConvertible {
         case badSignature = "bad-signature"
         /// A signature names a key that is neither pinned nor stored.
         case unknownKey = "unknown-key"
+        /// A line of the head witness file does not parse or its signature does not verify.
+        case badWitness = "bad-witness"
         /// A row holds values no writer could have produced (unparseable hashes, a seq at or before the anchor).
         case malformedRecord = "malformed-record"
     }

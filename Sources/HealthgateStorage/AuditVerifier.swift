@@ -16,13 +16,17 @@ public struct AuditVerifier: Sendable {
     ///
     /// With `publicKey`, only signatures by that key count; without, the keys stored in the database are used and the
     /// report says the key was not pinned (an attacker who can write the file could have replaced them).
-    public func verify(publicKey: AuditPublicKey? = nil) async throws(StorageError) -> AuditVerificationReport {
+    /// `witnessedHeads` (from an `AuditHeadWitness` file) count as signed heads too, so that a tail removed together
+    /// with the signatures that covered it is still caught.
+    public func verify(publicKey: AuditPublicKey? = nil, witnessedHeads: [AuditHeadWitness.Head] = [])
+        async throws(StorageError) -> AuditVerificationReport
+    {
         let queue = database.makeQueue(label: "healthgate.audit.verifier", synchronous: .normal)
         do {
             let report = try await queue.run { (db) throws(StorageError) -> AuditVerificationReport in
                 try db.execute("BEGIN")
                 defer { db.rollbackIfNeeded() }
-                return try Self.verify(db, pinned: publicKey)
+                return try Self.verify(db, pinned: publicKey, witnessed: witnessedHeads)
             }
             await queue.close()
             return report
@@ -40,7 +44,9 @@ public struct AuditVerifier: Sendable {
         var signature: [UInt8]
     }
 
-    static func verify(_ db: SQLiteConnection, pinned: AuditPublicKey?) throws(StorageError) -> AuditVerificationReport {
+    static func verify(_ db: SQLiteConnection, pinned: AuditPublicKey?, witnessed: [AuditHeadWitness.Head] = [])
+        throws(StorageError) -> AuditVerificationReport
+    {
         var problems: [AuditProblem] = []
         func report(_ seq: Int64, _ kind: AuditProblem.Kind, _ detail: String) {
             problems.append(AuditProblem(seq: seq, kind: kind, detail: detail))
@@ -87,6 +93,26 @@ public struct AuditVerifier: Sendable {
                 continue
             }
             signedHeads[signature.seq] = signature.headHash
+        }
+
+        // Witnessed heads: signed heads kept outside the database. Where the database lost or changed one, the witness
+        // is what counts.
+        let signaturesVerified = signedHeads.count
+        var witnessesVerified = 0
+        for head in witnessed {
+            guard let hash = Hex.decode(head.headHash), hash.count == 32,
+                let signature = Data(base64Encoded: head.signature).map(Array.init), let key = keys[head.keyID],
+                key.isValidSignature(signature, for: AuditCanonicalEncoding.headMessage(seq: head.seq, hash: hash,
+                                                                                        signedAtMs: head.signedAtMs))
+            else {
+                report(head.seq, .badWitness, "a witnessed head does not parse, or its signature does not verify with a known key")
+                continue
+            }
+            witnessesVerified += 1
+            if let stored = signedHeads[head.seq], stored != hash {
+                report(head.seq, .signedHeadMismatch, "the database's signed head at this seq differs from the witnessed one")
+            }
+            signedHeads[head.seq] = hash
         }
         let signedSeqs = signedHeads.keys.sorted()
 
@@ -152,10 +178,11 @@ public struct AuditVerifier: Sendable {
             recordsChecked: checked,
             seqRange: first.flatMap { f in last.map { f...$0 } },
             anchorSeq: anchor?.seq,
-            signaturesVerified: signedHeads.count,
+            signaturesVerified: signaturesVerified,
             lastSignedSeq: lastSigned,
             unsignedTail: end - (lastSigned ?? anchor?.seq ?? 0),
             keyPinned: pinned != nil,
+            witnessedHeads: witnessesVerified,
             problems: problems)
     }
 }

@@ -66,6 +66,9 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(name: .long, help: "PEM public key the signatures must verify with (default: the configured signing key's, else the keys stored in the file).")
         var publicKey: String?
 
+        @Option(name: .long, help: "Head witness file (JSON Lines of signed heads) to check the chain against (default: the configured one, when it exists).")
+        var heads: String?
+
         func run() async throws {
             let database = try await location.open()
             var key: AuditPublicKey?
@@ -78,9 +81,21 @@ struct AuditCommand: AsyncParsableCommand {
             } catch let error as StorageError {
                 throw AuditCommand.failure(error.description, exitCode: 2)
             }
+            var witnessed: [AuditHeadWitness.Head] = []
+            var witnessNote: String?
+            let configuredHeads = try location.configuration()?.audit.headsPath
+            if let headsPath = heads ?? configuredHeads.flatMap({ FileManager.default.fileExists(atPath: $0) ? $0 : nil }) {
+                do {
+                    let read = try AuditHeadWitness(path: headsPath).read()
+                    witnessed = read.heads
+                    witnessNote = "\(read.heads.count) line(s) in \(headsPath)" + (read.unreadableLines > 0 ? ", \(read.unreadableLines) unreadable (skipped)" : "")
+                } catch {
+                    throw AuditCommand.failure("\(headsPath): \(error.description)", exitCode: 2)
+                }
+            }
             let report: AuditVerificationReport
             do {
-                report = try await AuditVerifier(database: database).verify(publicKey: key)
+                report = try await AuditVerifier(database: database).verify(publicKey: key, witnessedHeads: witnessed)
             } catch {
                 throw AuditCommand.failure(error.description, exitCode: 2)
             }
@@ -95,6 +110,8 @@ struct AuditCommand: AsyncParsableCommand {
             lines.append(report.keyPinned
                 ? "key:        pinned (\(key!.keyID.prefix(16))…)"
                 : "key:        NOT pinned: checked against the keys stored in the file itself")
+            lines.append(witnessNote.map { "witness:    \(report.witnessedHeads) head(s) verified and checked; \($0)" }
+                ?? "witness:    none given: a tail cut off together with its signatures would not show")
             if let first = report.firstProblem {
                 lines.append("result:     FAILED at record \(first.seq): \(first.kind.rawValue): \(first.detail)")
                 for problem in report.problems.dropFirst().prefix(9) { lines.append("            also \(problem)") }
