@@ -125,23 +125,25 @@ final class CityFederation: Sendable {
                                   logger: quiet)
     }
 
-    /// The gateway on `port` as the Shanghai checkpoint sees it (mutual TLS, HTTP/1.1).
-    func checkpointEndpoint(port: Int) -> EndpointConfiguration {
-        let checkpoint = layout.checkpoint("310000")
-        return EndpointConfiguration(
-            baseURL: URL(string: "https://127.0.0.1:\(port)")!, clientCertificateFile: checkpoint.certificate.path,
-            clientKeyFile: checkpoint.privateKey.path, trustedCAFile: layout.gatewayServerCA.certificate.path,
+    /// The Shanghai checkpoint's certificate files.
+    var checkpoint: DevCertificateFiles { layout.checkpoint("310000") }
+
+    /// The gateway on `port` as a client presenting `identity` sees it (mutual TLS, HTTP/1.1).
+    func endpoint(port: Int, identity: DevCertificateFiles) -> EndpointConfiguration {
+        EndpointConfiguration(
+            baseURL: URL(string: "https://127.0.0.1:\(port)")!, clientCertificateFile: identity.certificate.path,
+            clientKeyFile: identity.privateKey.path, trustedCAFile: layout.gatewayServerCA.certificate.path,
             connectTimeout: .seconds(5), requestTimeout: .seconds(15), offersHTTP2: false)
     }
 
-    /// `POST /v1/verify` of `qr` as the checkpoint; the raw answer.
-    func verify(_ qr: String, client: CurlHTTPClient, port: Int, scene: String = "transport")
-        async throws(TransportError) -> TransportResponse {
+    /// `POST /v1/verify` of `qr` as `identity` (default: the checkpoint); the raw answer.
+    func verify(_ qr: String, client: CurlHTTPClient, port: Int, scene: String = "transport",
+                as identity: DevCertificateFiles? = nil) async throws(TransportError) -> TransportResponse {
         let body = (try? JSONSerialization.data(withJSONObject: ["qr": qr, "scene": scene])) ?? Data()
         return try await client.send(
             TransportRequest(method: .post, path: "/v1/verify", headers: ["Content-Type": "application/json"],
                              body: Array(body)),
-            endpoint: checkpointEndpoint(port: port))
+            endpoint: endpoint(port: port, identity: identity ?? checkpoint))
     }
 }
 
