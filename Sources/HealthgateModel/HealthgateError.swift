@@ -50,6 +50,8 @@ public struct HealthgateError: Error, Hashable, Sendable, CustomStringConvertibl
         public static let transferRefused = Code("transfer-refused", 409)
         /// The destination city gave a less severe colour than the origin's.
         public static let policyConflict = Code("policy-conflict", 409)
+        /// A transfer was asked for a code the gateway's own home city issued: there is nothing to transfer.
+        public static let sameCityTransfer = Code("same-city-transfer", 422)
         /// Nothing at this path.
         public static let notFound = Code("not-found", 404)
         /// The gateway itself failed; a bug or a broken deployment.
@@ -60,6 +62,7 @@ public struct HealthgateError: Error, Hashable, Sendable, CustomStringConvertibl
             .codeMalformed, .codeForged, .codeExpired, .codeNotFound, .unknownIssuer, .issuerUnavailable,
             .issuerError, .issuerRefused, .identityMismatch, .badRequest, .unauthenticated, .forbidden,
             .payloadTooLarge, .auditUnavailable, .transferRefused, .policyConflict, .notFound, .internalError,
+            .sameCityTransfer,
         ]
 
         /// The code with this machine word, if any.

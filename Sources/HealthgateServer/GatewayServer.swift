@@ -41,6 +41,8 @@ public struct GatewayServer: Sendable {
     public let adapters: AdapterRegistry
     public let verification: VerificationService
     public let invalidation: InvalidationService
+    /// The transfer flow (`POST /v1/transfers`), with its in-memory ledger of request ids.
+    public let transfers: TransferService
     let identities: any IdentitySource
     let clock: any WallClock
     let logger: Logger
@@ -65,6 +67,8 @@ public struct GatewayServer: Sendable {
                                            logger: logger)
         invalidation = InvalidationService(cache: dependencies.cache, configuration: configuration, clock: clock,
                                            logger: logger)
+        transfers = TransferService(configuration: configuration, adapters: adapters, verification: verification,
+                                    transport: dependencies.transport, clock: clock, logger: logger)
     }
 
     /// The mutual-TLS router, with the gateway middleware in front of every route.
@@ -74,6 +78,7 @@ public struct GatewayServer: Sendable {
                                                  audit: dependencies.audit, clock: clock, logger: logger))
         GatewayRoutes(configuration: configuration, adapters: adapters, verification: verification,
                       invalidation: invalidation).register(on: router)
+        TransferRoutes(configuration: configuration, transfers: transfers).register(on: router)
         return router
     }
 

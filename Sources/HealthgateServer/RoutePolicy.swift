@@ -9,6 +9,7 @@ public enum RoutePolicy {
         guard method == "POST" else { return nil }
         switch path {
         case "/v1/verify": return ("POST /v1/verify", [.checkpoint])
+        case "/v1/transfers": return ("POST /v1/transfers", [.transferAgent])
         case "/federation/v1/verify": return ("POST /federation/v1/verify", [.peerGateway])
         case "/federation/v1/status-events": return ("POST /federation/v1/status-events", [.peerGateway])
         default:

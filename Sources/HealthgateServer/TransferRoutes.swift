@@ -1,0 +1,118 @@
+import Foundation
+import HealthgateConfig
+import HealthgateCore
+import HealthgateModel
+import Hummingbird
+
+/// `POST /v1/transfers`, for the home city's app backends (role `transfer-agent`): take a traveller's status from
+/// another city into the home city (`federation.md`, "Transfers"). Authentication, the role check, errors as
+/// problem+json and the one audit record are `GatewayMiddleware`'s; the flow is `TransferService`'s.
+public struct TransferRoutes: Sendable {
+    /// The longest name accepted, in characters.
+    static let maxNameLength = 64
+
+    let configuration: ConfigStore
+    let transfers: TransferService
+
+    public init(configuration: ConfigStore, transfers: TransferService) {
+        self.configuration = configuration
+        self.transfers = transfers
+    }
+
+    /// Adds the route to `router`.
+    public func register(on router: Router<GatewayRequestContext>) {
+        router.post("/v1/transfers") { request, context in try await transfer(request, context: context) }
+    }
+
+    /// The body: the origin city's QR content, the traveller's ID number and full name, and the idempotency key.
+    struct Body: Decodable {
+        var qr: String
+        var idNumber: String
+        var name: String
+        var requestId: String?
+    }
+
+    /// `POST /v1/transfers` `{"qr","idNumber","name","requestId"}`: the home city's status for the traveller, with
+    /// the origin's live result, the home city's own words and an explanation.
+    func transfer(_ request: Request, context: GatewayRequestContext) async throws(HealthgateError) -> Response {
+        context.trace.update { $0.purpose = VerificationPurpose.transfer.description }
+        let config = configuration.current
+        let body = try await decode(request, limit: config.listen.bodyLimitBytes)
+        let transfer = try Self.transferRequest(body, header: request.headers[.init("X-Request-Id")!])
+        let outcome = try await transfers.transfer(transfer, trace: context.trace, deadline: context.deadline)
+        return try json(TransferAnswer(outcome))
+    }
+
+    /// Checks the body's fields; no error detail repeats a value.
+    static func transferRequest(_ body: Body, header: String?) throws(HealthgateError) -> TransferRequest {
+        let idText: String
+        switch (body.requestId, header) {
+        case (let fromBody?, let fromHeader?):
+            guard fromBody.lowercased() == fromHeader.lowercased() else {
+                throw .badRequest("requestId and the X-Request-Id header differ")
+            }
+            idText = fromBody
+        case (let fromBody?, nil): idText = fromBody
+        case (nil, let fromHeader?): idText = fromHeader
+        case (nil, nil): throw .badRequest("a transfer needs a requestId (a UUID), its idempotency key")
+        }
+        guard let requestID = UUID(uuidString: idText) else { throw .badRequest("requestId is not a UUID") }
+        guard !body.qr.isEmpty else { throw .badRequest("qr is empty") }
+        let id = try ResidentID(validating: body.idNumber)
+        let name = body.name.trimmingCharacters(in: .whitespaces)
+        guard !name.isEmpty, name.count <= maxNameLength,
+              !name.unicodeScalars.contains(where: { CharacterSet.controlCharacters.contains($0) })
+        else { throw .badRequest("name must be 1 to \(maxNameLength) characters without control characters") }
+        return TransferRequest(requestID: requestID, qr: body.qr, idNumber: id, name: name)
+    }
+
+    /// The JSON body, at most `limit` bytes (`payload-too-large` beyond it).
+    func decode(_ request: Request, limit: Int) async throws(HealthgateError) -> Body {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw HealthgateError(.payloadTooLarge, "the body is larger than \(limit) bytes")
+        }
+        let bytes: [UInt8]
+        do {
+            bytes = Array(try await request.body.collect(upTo: limit).readableBytesView)
+        } catch {
+            throw HealthgateError(.payloadTooLarge, "the body is larger than \(limit) bytes")
+        }
+        do {
+            return try JSONDecoder().decode(Body.self, from: Data(bytes))
+        } catch {
+            throw .badRequest("the body is not the JSON this endpoint expects: qr, idNumber, name and requestId")
+        }
+    }
+
+    func json(_ value: some Encodable) throws(HealthgateError) -> Response {
+        let data: Data
+        do { data = try JSONEncoder.sorted.encode(value) } catch {
+            throw HealthgateError(.internalError, "the answer could not be encoded")
+        }
+        var headers: HTTPFields = [.contentType: "application/json"]
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// The answer of `POST /v1/transfers`: the home city's result (the canonical fields, as `/v1/verify` answers them),
+/// plus `requestId`, `explanation`, `local` (the home city's own words), `reasonTranslations` (each origin reason in
+/// the home vocabulary, fallbacks marked lossy), `origin` (the origin city's live result) and `replayed`.
+struct TransferAnswer: Encodable {
+    let outcome: TransferOutcome
+
+    init(_ outcome: TransferOutcome) { self.outcome = outcome }
+
+    enum Key: String, CodingKey { case requestId, explanation, local, reasonTranslations, origin, replayed }
+
+    func encode(to encoder: any Encoder) throws {
+        try outcome.result.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(outcome.requestID.uuidString.lowercased(), forKey: .requestId)
+        try container.encode(outcome.explanation, forKey: .explanation)
+        try container.encode(outcome.local, forKey: .local)
+        try container.encode(outcome.translations, forKey: .reasonTranslations)
+        try container.encode(outcome.origin, forKey: .origin)
+        try container.encode(outcome.replayed, forKey: .replayed)
+    }
+}
