@@ -151,14 +151,15 @@ struct GatewayDiskFullTests {
             let answeredIDs = try await Self.fillAndRecover(cities: cities, client: client, gateway: child, folder: folder)
 
             // The tmpfs goes away with the namespace's last process: a holder keeps it while the gateway stops cleanly
-            // and the file is copied out. (SQLite resolves /proc/<pid>/root, so it cannot open the file in place.)
+            // and the file is copied out. (SQLite resolves symbolic links in a path, and /proc/<pid>/root reads as "/",
+            // so opening the file through it would open the host's path instead.)
             let holder = try await NamespaceHolder.start(joining: child.pid)
             defer { holder.kill() }
             let stopped = await child.stop()
             #expect(stopped == .exited(0), "graceful stop: \(String(describing: stopped))\n\(child.logTail())")
             let copy = cities.directory.appendingPathComponent("copy")
             try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
-            let copied = await MountNamespace.shell(inNamespaceOf: holder.pid, "cp \"$1\"/healthgate.sqlite* \"$2\"/",
+            let copied = await MountNamespace.shell(inNamespaceOf: holder.pid, "cp -a \"$1\"/. \"$2\"/",
                                                     [folder, copy.path])
             #expect(copied.status == 0, "cp: \(copied.output)")
             holder.kill()
