@@ -1,0 +1,283 @@
+import Foundation
+import HealthgateModel
+import HealthgatePKI
+import HealthgateSimulators
+import HealthgateStorage
+import HealthgateTransport
+import Testing
+
+/// Travellers transfer their status from Hangzhou or Beijing into Shanghai through the real Shanghai gateway
+/// (`POST /v1/transfers`, mutual TLS in, libcurl out, SQLite audit) against the simulated cities.
+@Suite("transfers end to end", .serialized)
+struct TransferEndToEndTests {
+    @Test("green, yellow and red transfers; pending refused; wrong ID number; checkpoint 403; home-city code; nothing personal stored")
+    func transfers() async throws {
+        try await FederationHarness.withFederation { h in
+            let agent = try h.transferAgent()
+            var ids: [String] = []
+            var requests = 0
+
+            // Green, from Hangzhou.
+            let green = try h.addHangzhouHolder(color: "green", reason: "R00", quarantineDays: nil)
+            ids.append(green.id)
+            let greenAnswer = try await h.transfer(qr: try h.federation.hangzhou.issueCode(for: green.handle),
+                                                   idNumber: green.id, as: agent)
+            requests += 1
+            #expect(greenAnswer.status == 200)
+            #expect(greenAnswer.json["status"] as? String == "green")
+            #expect(greenAnswer.json["issuer"] as? String == "310000")
+            #expect(greenAnswer.json["admits"] as? Bool == true)
+            #expect(greenAnswer.json["freshness"] as? String == "live")
+            #expect(greenAnswer.json["asOf"] as? String != nil)
+            #expect(greenAnswer.json["explanation"] as? String == "green")
+            #expect((greenAnswer.json["local"] as? [String: Any])?["healthStatus"] as? Int == 0)
+            #expect(((greenAnswer.json["reasons"] as? [[String: Any]])?.first)?["native"] as? String == "SH-CLEAR")
+            #expect((greenAnswer.json["origin"] as? [String: Any])?["issuer"] as? String == "330100")
+            #expect(greenAnswer.json["replayed"] as? Bool == false)
+
+            // Yellow, from Hangzhou: Shanghai keeps yellow and at least the origin's observation.
+            let originEnd = LocalDate(containing: Date().addingTimeInterval(6 * 86400))
+            let yellow = try h.addHangzhouHolder(color: "yellow", reason: "R12", quarantineDays: 6)
+            ids.append(yellow.id)
+            let yellowAnswer = try await h.transfer(qr: try h.federation.hangzhou.issueCode(for: yellow.handle),
+                                                    idNumber: yellow.id, as: agent)
+            requests += 1
+            #expect(yellowAnswer.status == 200)
+            #expect(yellowAnswer.json["status"] as? String == "yellow")
+            #expect(yellowAnswer.json["admits"] as? Bool == false)
+            let endText = yellowAnswer.json["observationEnds"] as? String
+            let end = try #require(endText.flatMap(LocalDate.init))
+            #expect(end >= originEnd)
+            #expect(yellowAnswer.json["explanation"] as? String == "yellow: key-area travel; observation ends \(end.spoken)")
+            let yellowReason = (yellowAnswer.json["reasons"] as? [[String: Any]])?.first
+            #expect(yellowReason?["code"] as? String == "key-area-travel")
+            #expect(yellowReason?["native"] as? String == "SH-KEYAREA-ARRIVAL")
+            let translation = (yellowAnswer.json["reasonTranslations"] as? [[String: Any]])?.first
+            #expect(translation?["lossy"] as? Bool == false)
+            let local = yellowAnswer.json["local"] as? [String: Any]
+            #expect(local?["healthStatus"] as? Int == 1)
+            #expect(local?["reasonCodes"] as? [String] == ["SH-KEYAREA-ARRIVAL"])
+            let origin = yellowAnswer.json["origin"] as? [String: Any]
+            #expect(origin?["status"] as? String == "yellow")
+            #expect(origin?["observationEnds"] as? String == originEnd.description)
+            #expect(((origin?["reasons"] as? [[String: Any]])?.first)?["native"] as? String == "R12")
+            // Shanghai now knows the traveller, yellow.
+            let arrived = h.federation.shanghai.holders.first { $0.idNumber == yellow.id }
+            #expect(arrived?.healthStatus == 1)
+
+            // Red, from Beijing (集中观察, popup 3: confirmed or suspected).
+            let red = try h.addBeijingHolder(status: "集中观察", popup: 3, observationDays: 21)
+            ids.append(red.id)
+            let redAnswer = try await h.transfer(qr: try h.federation.beijing.issueCode(for: red.handle),
+                                                 idNumber: red.id, as: agent)
+            requests += 1
+            #expect(redAnswer.status == 200)
+            #expect(redAnswer.json["status"] as? String == "red")
+            #expect((redAnswer.json["local"] as? [String: Any])?["healthStatus"] as? Int == 2)
+            #expect((redAnswer.json["explanation"] as? String)?.hasPrefix("red: confirmed or suspected case; observation ends ") == true)
+            #expect((redAnswer.json["origin"] as? [String: Any])?["issuer"] as? String == "110000")
+
+            // Pending (Hangzhou init) is refused with a reason.
+            let pending = try h.addHangzhouHolder(color: "init", reason: nil, quarantineDays: nil)
+            ids.append(pending.id)
+            let pendingAnswer = try await h.transfer(qr: try h.federation.hangzhou.issueCode(for: pending.handle),
+                                                     idNumber: pending.id, as: agent)
+            requests += 1
+            #expect(pendingAnswer.status == 409)
+            #expect(pendingAnswer.json["type"] as? String == "transfer-refused")
+            #expect((pendingAnswer.json["detail"] as? String)?.contains("pending") == true)
+            #expect(h.federation.shanghai.holders.contains { $0.idNumber == pending.id } == false)
+
+            // Another person's (valid) ID number: identity-mismatch, nothing registered.
+            let stranger = TestResidentID.make()
+            ids.append(stranger)
+            let mismatch = try await h.transfer(qr: try h.federation.hangzhou.issueCode(for: yellow.handle),
+                                                idNumber: stranger, as: agent)
+            requests += 1
+            #expect(mismatch.status == 422)
+            #expect(mismatch.json["type"] as? String == "identity-mismatch")
+            #expect(h.federation.shanghai.holders.contains { $0.idNumber == stranger } == false)
+
+            // A checkpoint may not transfer.
+            let forbidden = try await h.transfer(qr: try h.federation.hangzhou.issueCode(for: green.handle),
+                                                 idNumber: green.id, as: h.checkpoint)
+            requests += 1
+            #expect(forbidden.status == 403)
+            #expect(forbidden.json["type"] as? String == "forbidden")
+
+            // A Shanghai code cannot be transferred into Shanghai.
+            let sameCity = try await h.transfer(qr: try h.federation.shanghai.issueCode(for: "yellow-keyarea"),
+                                                idNumber: green.id, as: agent)
+            requests += 1
+            #expect(sameCity.status == 422)
+            #expect(sameCity.json["type"] as? String == "same-city-transfer")
+
+            // A malformed ID number and a missing request id are bad requests that repeat no value.
+            let badID = try await h.transfer(qr: "HZHC2:7777777777777777777777777A", idNumber: "330106199001011234",
+                                             as: agent)
+            requests += 1
+            #expect(badID.status == 400)
+            #expect((badID.json["detail"] as? String)?.contains("330106199001011234") == false)
+            let noID = try await h.post("/v1/transfers", json: #"{"qr":"x","idNumber":"\#(green.id)","name":"刘明"}"#,
+                                        as: agent)
+            requests += 1
+            #expect(noID.status == 400)
+
+            try await h.expectOneAuditRecordPerTransfer(requests)
+            let entries = try await h.auditEntries().filter { $0.record.route == "POST /v1/transfers" }
+            let greenRecord = entries.first
+            #expect(greenRecord?.record.purpose == "transfer")
+            #expect(greenRecord?.record.issuer?.rawValue == "330100")
+            #expect(greenRecord?.record.holder != nil)
+            #expect(greenRecord?.record.role == "transfer-agent")
+            #expect(entries.contains { $0.record.outcome == .failed(code: "identity-mismatch") })
+            #expect(entries.contains { $0.record.outcome == .failed(code: "transfer-refused") })
+            try h.expectStoredNowhere(ids + ["刘明"])
+        }
+    }
+
+    @Test("the same request id twice registers once; reused for another transfer it is refused")
+    func idempotent() async throws {
+        try await FederationHarness.withFederation { h in
+            let agent = try h.transferAgent()
+            let traveller = try h.addHangzhouHolder(color: "yellow", reason: "R11", quarantineDays: 10)
+            let qr = try h.federation.hangzhou.issueCode(for: traveller.handle)
+            let requestID = UUID()
+            let first = try await h.transfer(qr: qr, idNumber: traveller.id, requestID: requestID, as: agent)
+            #expect(first.status == 200)
+            #expect(first.json["replayed"] as? Bool == false)
+
+            // Suishenma is now busy: a second registration could not succeed, a repeat needs none.
+            h.federation.shanghai.faults.set(.busy)
+            let second = try await h.transfer(qr: qr, idNumber: traveller.id, requestID: requestID, as: agent,
+                                              viaHeader: true)
+            #expect(second.status == 200)
+            #expect(second.json["replayed"] as? Bool == true)
+            #expect(second.json["holder"] as? String == first.json["holder"] as? String)
+            #expect(second.json["observationEnds"] as? String == first.json["observationEnds"] as? String)
+            #expect(second.json["requestId"] as? String == requestID.uuidString.lowercased())
+            // A new request id does go to Suishenma (and meets the fault): the repeat above did not.
+            let fresh = try await h.transfer(qr: qr, idNumber: traveller.id, as: agent)
+            #expect(fresh.status == 503)
+            #expect(fresh.json["type"] as? String == "issuer-unavailable")
+            h.federation.shanghai.faults.clear()
+            #expect(h.federation.shanghai.holders.filter { $0.idNumber == traveller.id }.count == 1)
+
+            // The same request id with another name is another transfer: refused.
+            let reused = try await h.transfer(qr: qr, idNumber: traveller.id, name: "刘强", requestID: requestID, as: agent)
+            #expect(reused.status == 400)
+            #expect(reused.json["type"] as? String == "bad-request")
+
+            try await h.expectOneAuditRecordPerTransfer(4)
+            let records = try await h.auditEntries().filter { $0.record.route == "POST /v1/transfers" }.map(\.record)
+            #expect(records.prefix(2).allSatisfy { $0.issuer?.rawValue == "330100" && $0.holder != nil })
+            #expect(records.dropFirst().first?.upstreamAttempts == 0)
+            try h.expectStoredNowhere([traveller.id, "刘强", "刘明"])
+        }
+    }
+
+    @Test("Shanghai answering a less severe colour is a policy conflict, not a transfer")
+    func policyConflict() async throws {
+        try await FederationHarness.withFederation { h in
+            let agent = try h.transferAgent()
+            h.federation.shanghai.arrivalPolicy = .lenient
+            let traveller = try h.addHangzhouHolder(color: "red", reason: "R21", quarantineDays: 14)
+            let answer = try await h.transfer(qr: try h.federation.hangzhou.issueCode(for: traveller.handle),
+                                              idNumber: traveller.id, as: agent)
+            #expect(answer.status == 409)
+            #expect(answer.json["type"] as? String == "policy-conflict")
+            #expect((answer.json["detail"] as? String)?.contains("green") == true)
+            #expect(answer.json["status"] as? Int == 409)
+
+            // A green traveller meets no conflict under the same policy.
+            let green = try h.addHangzhouHolder(color: "green", reason: "R00", quarantineDays: nil)
+            let fine = try await h.transfer(qr: try h.federation.hangzhou.issueCode(for: green.handle),
+                                            idNumber: green.id, as: agent)
+            #expect(fine.status == 200)
+
+            try await h.expectOneAuditRecordPerTransfer(2)
+            let records = try await h.auditEntries().filter { $0.record.route == "POST /v1/transfers" }.map(\.record)
+            #expect(records.first?.outcome == .failed(code: "policy-conflict"))
+            #expect(records.first?.holder != nil)
+            try h.expectStoredNowhere([traveller.id, green.id, "刘明"])
+        }
+    }
+}
+
+/// Synthetic resident ID numbers (GB 11643) made at test time, with a real birth date and the MOD 11-2 check character.
+enum TestResidentID {
+    static func make(region: String = "330106") -> String {
+        let year = Int.random(in: 1950...2005), month = Int.random(in: 1...12), day = Int.random(in: 1...28)
+        let digits = region + String(format: "%04d%02d%02d%03d", year, month, day, Int.random(in: 0...999))
+        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+        let sum = zip(digits.compactMap(\.wholeNumberValue), weights).reduce(0) { $0 + $1.0 * $1.1 }
+        return digits + String(Array("10X98765432")[sum % 11])
+    }
+}
+
+extension FederationHarness {
+    /// A client certificate whose CN the harness's configuration gives the role `transfer-agent`.
+    func transferAgent() throws -> DevCertificateFiles {
+        try issueClient(.client(commonName: "transfer-agent-310000"), name: "transfer-agent-\(UUID().uuidString.prefix(8))")
+    }
+
+    /// A new Hangzhou holder with an ID number made now.
+    func addHangzhouHolder(color: String, reason: String?, quarantineDays: Int?) throws -> (handle: String, id: String) {
+        let id = TestResidentID.make()
+        let handle = "transfer-\(UUID().uuidString.prefix(8))"
+        let until = quarantineDays.map { LocalDate(containing: Date().addingTimeInterval(Double($0) * 86400)).description }
+        federation.hangzhou.add(HangzhouHolder(
+            handle: handle, baseRef: (0..<32).map { _ in String("0123456789abcdef".randomElement()!) }.joined(),
+            idNumber: id, maskedName: "刘*", color: color, reason: reason, colorTime: Date().addingTimeInterval(-3600),
+            quarantineUntil: until))
+        return (handle, id)
+    }
+
+    /// A new Beijing holder with an ID number made now.
+    func addBeijingHolder(status: String, popup: Int?, observationDays: Int?) throws -> (handle: String, id: String) {
+        let id = TestResidentID.make(region: "110105")
+        let handle = "transfer-\(UUID().uuidString.prefix(8))"
+        let card = "1101052026" + String(format: "%010d", Int.random(in: 0...999_999_999))
+        let end = observationDays.map { LocalDate(containing: Date().addingTimeInterval(Double($0) * 86400)).compact }
+        federation.beijing.add(BeijingHolder(
+            handle: handle, cardId: card, idNumber: id, maskedName: "王*", status: status,
+            statusTime: Date().addingTimeInterval(-3600), observationEnd: end, popup: popup, explanation: nil))
+        return (handle, id)
+    }
+
+    /// `POST /v1/transfers`; the parsed JSON answer and the status. `viaHeader` sends the request id as `X-Request-Id`.
+    func transfer(qr: String, idNumber: String, name: String = "刘明", requestID: UUID = UUID(),
+                  as identity: DevCertificateFiles, viaHeader: Bool = false) async throws -> (status: Int, json: [String: Any]) {
+        var fields: [String: String] = ["qr": qr, "idNumber": idNumber, "name": name]
+        var headers: [String: String] = [:]
+        if viaHeader { headers["X-Request-Id"] = requestID.uuidString } else { fields["requestId"] = requestID.uuidString }
+        let body = try JSONSerialization.data(withJSONObject: fields)
+        let response = try await post("/v1/transfers", json: String(decoding: body, as: UTF8.self), as: identity,
+                                      headers: headers)
+        let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+        return (response.status, object)
+    }
+
+    /// Exactly one audit record per `POST /v1/transfers` request, every one with purpose `transfer` when it got past
+    /// the role check.
+    func expectOneAuditRecordPerTransfer(_ requests: Int) async throws {
+        let records = try await auditEntries().map(\.record).filter { $0.route == "POST /v1/transfers" }
+        #expect(records.count == requests)
+        #expect(records.filter { $0.outcome != .failed(code: "forbidden") }.allSatisfy { $0.purpose == "transfer" })
+    }
+
+    /// None of `secrets` appears in the database, its write-ahead log or the audit witness file.
+    func expectStoredNowhere(_ secrets: [String]) throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter { $0.hasPrefix("healthgate.sqlite") || $0.hasSuffix(".jsonl") }
+        #expect(names.contains("healthgate.sqlite"))
+        #expect(names.contains("healthgate.sqlite-wal"))
+        for name in names {
+            let bytes = try Data(contentsOf: directory.appendingPathComponent(name))
+            for secret in secrets {
+                #expect(bytes.range(of: Data(secret.utf8)) == nil, "a secret is stored in \(name)")
+                #expect(bytes.range(of: Data(secret.lowercased().utf8)) == nil, "a secret is stored in \(name)")
+            }
+        }
+    }
+}
