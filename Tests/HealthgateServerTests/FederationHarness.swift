@@ -18,36 +18,33 @@ import ServiceLifecycle
 import Synchronization
 import X509
 
-/// A whole local federation for one test: a development PKI in a temp dir, the three simulated cities on 127.0.0.1,
-/// and a Shanghai gateway (the real `LiveGateway`: SQLite audit and cache, libcurl transport) configured from a YAML
+/// A whole local federation for one test: the three simulated cities on 127.0.0.1 with a development PKI and the
+/// gateway's files in a temp dir (`CityFederation`), and, in this process, a Shanghai gateway (the real `LiveGateway`: SQLite audit and cache, libcurl transport) configured from a YAML
 /// file written for their ports. Clients are libcurl clients presenting certificates of the PKI.
 final class FederationHarness: Sendable {
-    let directory: URL
-    let layout: DevPKILayout
-    let federation: SimulatedFederation
+    /// The cities, the PKI and the gateway's files (`CityFederation`).
+    let cities: CityFederation
     let gateway: LiveGateway
     let gatewayPort: Int
     let opsPort: Int
     let client: CurlHTTPClient
-    let configPath: String
-    private let simulatorGroup: ServiceGroup
     private let gatewayGroup: ServiceGroup
-    private let tasks: Mutex<[Task<Void, any Error>]>
+    private let gatewayTask: Task<Void, any Error>
 
-    private init(directory: URL, layout: DevPKILayout, federation: SimulatedFederation, gateway: LiveGateway,
-                 gatewayPort: Int, opsPort: Int, client: CurlHTTPClient, configPath: String,
-                 simulatorGroup: ServiceGroup, gatewayGroup: ServiceGroup, tasks: [Task<Void, any Error>]) {
-        self.directory = directory
-        self.layout = layout
-        self.federation = federation
+    var directory: URL { cities.directory }
+    var layout: DevPKILayout { cities.layout }
+    var federation: SimulatedFederation { cities.federation }
+    var configPath: String { cities.configPath }
+
+    private init(cities: CityFederation, gateway: LiveGateway, gatewayPort: Int, opsPort: Int, client: CurlHTTPClient,
+                 gatewayGroup: ServiceGroup, gatewayTask: Task<Void, any Error>) {
+        self.cities = cities
         self.gateway = gateway
         self.gatewayPort = gatewayPort
         self.opsPort = opsPort
         self.client = client
-        self.configPath = configPath
-        self.simulatorGroup = simulatorGroup
         self.gatewayGroup = gatewayGroup
-        self.tasks = Mutex(tasks)
+        self.gatewayTask = gatewayTask
     }
 
     /// City-level overrides written into the YAML, by city name (`staleLimitSeconds: 600`).
@@ -68,35 +65,20 @@ final class FederationHarness: Sendable {
     }
 
     static func start(overrides: Overrides) async throws -> FederationHarness {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hg-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let layout = try DevPKI.generate(into: directory.appendingPathComponent("pki"))
-        let federation = SimulatedFederation(layout: layout)
+        let cities = try await CityFederation.start(overrides: overrides)
+        do {
+            return try await start(gatewayOn: cities)
+        } catch {
+            await cities.stop()
+            throw error
+        }
+    }
+
+    /// Runs the gateway in this process on the files `cities` wrote, once its key refresher has Shanghai's keys.
+    private static func start(gatewayOn cities: CityFederation) async throws -> FederationHarness {
         var quiet = Logger(label: "healthgate.test")
         quiet.logLevel = .critical
-
-        // The cities, on free ports.
-        let (cityPorts, cityContinuation) = AsyncStream<(String, Int)>.makeStream()
-        let servers: [any Service] = federation.cities.map { entry in
-            SimulatorServer(city: entry.simulator, tls: SimulatorTLSFiles(layout: layout, city: entry.city),
-                            host: "127.0.0.1", port: 0, logger: quiet) { port in cityContinuation.yield((entry.city.name, port)) }
-        }
-        let simulatorGroup = ServiceGroup(configuration: .init(services: servers, logger: quiet))
-        let simulatorTask = Task { try await simulatorGroup.run() }
-        var ports: [String: Int] = [:]
-        for await (name, port) in cityPorts {
-            ports[name] = port
-            if ports.count == 3 { break }
-        }
-
-        // Keys, secrets, configuration.
-        let keys = directory.appendingPathComponent("shanghai-keys.json")
-        try Data(ShanghaiSigningKey.jwkSet(federation.shanghai.publishedKeys).bytes).write(to: keys)
-        try Data((0..<32).map { _ in UInt8.random(in: 0...255) }).write(to: directory.appendingPathComponent("pseudonym.key"))
-        try P256.Signing.PrivateKey().pemRepresentation.write(to: directory.appendingPathComponent("audit.pem"),
-                                                             atomically: true, encoding: .utf8)
-        let configPath = directory.appendingPathComponent("healthgate.yaml").path
-        try configYAML(ports: ports, overrides: overrides).write(toFile: configPath, atomically: true, encoding: .utf8)
+        let configPath = cities.configPath
         let snapshot = try ConfigLoader().load(path: configPath)
         let gateway = try await LiveGateway.make(configuration: ConfigStore(snapshot), logger: quiet)
 
@@ -117,9 +99,9 @@ final class FederationHarness: Sendable {
             try await Task.sleep(for: .milliseconds(20))
         }
         let harness = FederationHarness(
-            directory: directory, layout: layout, federation: federation, gateway: gateway,
-            gatewayPort: bound["gateway"]!, opsPort: bound["ops"]!, client: client, configPath: configPath,
-            simulatorGroup: simulatorGroup, gatewayGroup: gatewayGroup, tasks: [simulatorTask, gatewayTask])
+            cities: cities, gateway: gateway, gatewayPort: bound["gateway"]!, opsPort: bound["ops"]!, client: client,
+            gatewayGroup: gatewayGroup, gatewayTask: gatewayTask)
+        let federation = cities.federation
         // The cities notify this gateway.
         let base = "https://127.0.0.1:\(harness.gatewayPort)/notifications/"
         federation.hangzhou.notifier.subscribe(NotificationSubscription(url: URL(string: base + "hangzhou")!, region: "310000"))
@@ -176,13 +158,10 @@ final class FederationHarness: Sendable {
 
     func stop() async {
         client.shutdown()
-        let tasks = tasks.withLock { $0 }
         await gatewayGroup.triggerGracefulShutdown()
-        _ = await tasks[1].result
+        _ = await gatewayTask.result
         await gateway.close()
-        await simulatorGroup.triggerGracefulShutdown()
-        _ = await tasks[0].result
-        try? FileManager.default.removeItem(at: directory)
+        await cities.stop()
     }
 
     // MARK: Clients

@@ -63,7 +63,9 @@ final class CityFederation: Sendable {
 
     /// Starts the cities and writes the gateway's files; `database` is the database path relative to the config file
     /// (its folder is created, empty).
-    static func start(database: String = "healthgate.sqlite") async throws -> CityFederation {
+    static func start(database: String = "healthgate.sqlite", overrides: FederationHarness.Overrides = [:])
+        async throws -> CityFederation
+    {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hg-proc-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         do {
@@ -92,7 +94,7 @@ final class CityFederation: Sendable {
             try P256.Signing.PrivateKey().pemRepresentation.write(to: auditKey, atomically: true, encoding: .utf8)
 
             let standard = "database: healthgate.sqlite"
-            var yaml = FederationHarness.configYAML(ports: ports, overrides: [:])
+            var yaml = FederationHarness.configYAML(ports: ports, overrides: overrides)
             guard yaml.contains(standard) else {
                 throw GatewayProcessError(description: "the harness configuration no longer has `\(standard)`")
             }
