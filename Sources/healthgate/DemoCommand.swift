@@ -91,6 +91,14 @@ struct DemoCommand: AsyncParsableCommand {
             DemoPrinter.line("  The Shanghai gateway, as its checkpoint (a Beijing code, valid 600 s; mint more with the admin calls below):")
             DemoPrinter.line("    curl -s \(checkpoint) -H 'Content-Type: application/json' -d '{\"qr\":\"\(qr)\",\"scene\":\"transport\"}' \(gateway.baseURL.absoluteString)/v1/verify")
         }
+        if let gateway, let traveller = setup.federation.hangzhou.holder("yellow-R13"),
+           let qr = try? setup.federation.hangzhou.issueCode(for: traveller.handle) {
+            let agent = "--cert $PKI/gateways/\(gateway.region)/transfer-agent-01.pem --key $PKI/gateways/\(gateway.region)/transfer-agent-01.key --cacert $PKI/gateways/server-ca.pem"
+            let body = "{\"qr\":\"\(qr)\",\"idNumber\":\"\(traveller.idNumber)\",\"name\":\"王明\",\"requestId\":\"\(UUID().uuidString.lowercased())\"}"
+            DemoPrinter.line("")
+            DemoPrinter.line("  A transfer into Shanghai, as an app backend (a Hangzhou code valid 300 s and its holder's synthetic ID number):")
+            DemoPrinter.line("    curl -s \(agent) -H 'Content-Type: application/json' -d '\(body)' \(gateway.baseURL.absoluteString)/v1/transfers")
+        }
         DemoPrinter.line("")
         DemoPrinter.line("  The simulated cities directly, as the Shanghai gateway:")
         for (city, simulator) in setup.federation.cities {
@@ -217,6 +225,7 @@ enum DemoGatewayConfiguration {
               - {role: checkpoint, subjectCN: checkpoint-310000-01, issuerCA: pki/gateways/client-ca.pem}
               - {role: peer-gateway, subjectCN: gateway-330100, issuerCA: pki/gateways/client-ca.pem}
               - {role: peer-gateway, subjectCN: gateway-110000, issuerCA: pki/gateways/client-ca.pem}
+              - {role: transfer-agent, subjectCN: transfer-agent-310000, issuerCA: pki/gateways/client-ca.pem}
               - {role: "notifier:330100", subjectCN: hangzhou-notifier, issuerCA: pki/cities/hangzhou/ca.pem}
               - {role: "notifier:310000", subjectCN: shanghai-notifier, issuerCA: pki/cities/shanghai/ca.pem}
             cities:
@@ -280,8 +289,40 @@ func walkThrough(_ setup: DemoSetup, gateway: DemoGateway) async throws {
     DemoPrinter.step("The checkpoint verifies the same Hangzhou code again")
     show("  → Hangzhou", try await checkpoint.verify(qr: hangzhouQR))
 
-    DemoPrinter.step("A traveller's transfer from Hangzhou to Beijing")
-    DemoPrinter.note("not offered by this gateway build yet (the transfers issue)")
+    try await demoTransfer(setup, gateway: gateway)
+}
+
+/// A traveller holding a yellow Hangzhou code moves to Shanghai: an app backend (role `transfer-agent`) asks the
+/// Shanghai gateway to take over the status; then the same code with another person's ID number is refused.
+func demoTransfer(_ setup: DemoSetup, gateway: DemoGateway) async throws {
+    let federation = setup.federation
+    DemoPrinter.step("A traveller moves from Hangzhou to Shanghai: the Shanghai gateway takes over their Hangzhou status")
+    let identity = try DemoTransferAgent.issueIdentity(layout: setup.layout, region: gateway.region)
+    let agent = try DemoTransferAgent(gateway: gateway.baseURL, identity: identity,
+                                      gatewayCA: setup.layout.gatewayServerCA.certificate)
+    defer { agent.shutdown() }
+    guard let traveller = federation.hangzhou.holder("yellow-R11"), let other = federation.hangzhou.holder("green-R00")
+    else {
+        DemoPrinter.note("the simulated Hangzhou has no holder yellow-R11")
+        return
+    }
+    let qr = try federation.hangzhou.issueCode(for: traveller.handle)
+    DemoPrinter.note("an app backend (CN=\(DemoTransferAgent.commonName(region: gateway.region))) sends POST /v1/transfers "
+        + "with Hangzhou code \(qr), the ID number \(ResidentIDGenerator.masked(traveller.idNumber)) and the name")
+    let answer = try await agent.transfer(qr: qr, idNumber: traveller.idNumber, name: "陈明")
+    if answer.status == 200 {
+        DemoPrinter.note("  → \(answer.fields["explanation"] ?? "?")")
+        DemoPrinter.note("    Hangzhou said \(answer.origin["status"] ?? "?") (asOf \(answer.origin["asOf"] ?? "?")); Shanghai "
+            + "registered \(answer.fields["status"] ?? "?") (asOf \(answer.fields["asOf"] ?? "?"), freshness "
+            + "\(answer.fields["freshness"] ?? "?"))")
+        DemoPrinter.note("    in Suishenma's own words: \(answer.local.joined(separator: ", "))")
+    } else {
+        DemoPrinter.note("  → HTTP \(answer.status) \(answer.fields["type"] ?? answer.text): \(answer.fields["detail"] ?? "")")
+    }
+    DemoPrinter.note("the same code with another person's ID number:")
+    let mismatch = try await agent.transfer(qr: try federation.hangzhou.issueCode(for: traveller.handle),
+                                            idNumber: other.idNumber, name: "陈明")
+    DemoPrinter.note("  → HTTP \(mismatch.status) \(mismatch.fields["type"] ?? "?"): \(mismatch.fields["detail"] ?? "")")
 }
 
 /// Prints the demo's steps readably: numbered steps and indented notes.
