@@ -168,7 +168,17 @@ struct TransferEndToEndTests {
             #expect(reused.status == 400)
             #expect(reused.json["type"] as? String == "bad-request")
 
-            try await h.expectOneAuditRecordPerTransfer(4)
+            // A header and a body naming different request ids, and a body over the limit, are refused.
+            let fields = ["qr": qr, "idNumber": traveller.id, "name": "刘明", "requestId": UUID().uuidString]
+            let json = String(decoding: try JSONSerialization.data(withJSONObject: fields), as: UTF8.self)
+            let twoIDs = try await h.post("/v1/transfers", json: json, as: agent,
+                                          headers: ["X-Request-Id": UUID().uuidString])
+            #expect(twoIDs.status == 400)
+            let large = try await h.transfer(qr: String(repeating: "A", count: 20_000), idNumber: traveller.id, as: agent)
+            #expect(large.status == 413)
+            #expect(large.json["type"] as? String == "payload-too-large")
+
+            try await h.expectOneAuditRecordPerTransfer(6)
             let records = try await h.auditEntries().filter { $0.record.route == "POST /v1/transfers" }.map(\.record)
             #expect(records.prefix(2).allSatisfy { $0.issuer?.rawValue == "330100" && $0.holder != nil })
             #expect(records.dropFirst().first?.upstreamAttempts == 0)
