@@ -65,6 +65,23 @@ public struct GatewayRoutes: Sendable {
         enum Key: String, CodingKey { case local }
     }
 
+    /// A peer's verification result; for purpose `transfer` also `idDigest`, the issuer's digest of the holder's ID
+    /// number, so that the asking gateway can check the traveller's identity (an extension `FederationAdapter` reads).
+    struct PeerVerifyAnswer: Encodable {
+        var result: VerificationResult
+        var idDigest: String?
+
+        func encode(to encoder: any Encoder) throws {
+            try result.encode(to: encoder)
+            if let idDigest {
+                var container = encoder.container(keyedBy: Key.self)
+                try container.encode(idDigest, forKey: .idDigest)
+            }
+        }
+
+        enum Key: String, CodingKey { case idDigest }
+    }
+
     /// The body, at most the configured limit (`payload-too-large` beyond it).
     func body(_ request: Request, limit: Int) async throws(HealthgateError) -> [UInt8] {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
@@ -132,9 +149,12 @@ public struct GatewayRoutes: Sendable {
             throw HealthgateError(.unknownIssuer, "this gateway answers only for codes its home city issued")
         }
         let result: VerificationResult
+        var idDigest: String?
         if purpose == .transfer {
-            result = try await verification.verifyLive(code: code, adapter: adapter, purpose: purpose,
-                                                       trace: context.trace, deadline: context.deadline).result
+            let live = try await verification.verifyLive(code: code, adapter: adapter, purpose: purpose,
+                                                         trace: context.trace, deadline: context.deadline)
+            result = live.result
+            idDigest = live.idDigest  // the asking gateway's identity check (FederationAdapter reads it)
         } else {
             result = try await verification.verify(body.qr, purpose: purpose, trace: context.trace,
                                                    deadline: context.deadline)
@@ -145,7 +165,7 @@ public struct GatewayRoutes: Sendable {
             $0.freshness = result.freshness
             $0.admits = result.admits
         }
-        return try json(result)
+        return try json(PeerVerifyAnswer(result: result, idDigest: idDigest))
     }
 
     /// `POST /federation/v1/status-events`: drops the holder's cached entries, 204.

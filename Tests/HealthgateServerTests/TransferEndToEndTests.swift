@@ -1,6 +1,10 @@
 import Foundation
+import HealthgateAdapters
+import HealthgateConfig
+import HealthgateCore
 import HealthgateModel
 import HealthgatePKI
+import HealthgateServer
 import HealthgateSimulators
 import HealthgateStorage
 import HealthgateTransport
@@ -210,6 +214,40 @@ struct TransferEndToEndTests {
             #expect(records.first?.outcome == .failed(code: "policy-conflict"))
             #expect(records.first?.holder != nil)
             try h.expectStoredNowhere([traveller.id, green.id, "刘明"])
+        }
+    }
+}
+
+extension TransferEndToEndTests {
+    @Test("a peer asking with purpose transfer gets the issuer's ID digest, which its FederationAdapter checks")
+    func peerDigest() async throws {
+        try await FederationHarness.withFederation { h in
+            let peer = h.layout.gatewayPeerClient("330100")
+            let holder = try #require(h.federation.shanghai.holder("yellow-keyarea"))
+            let qr = try h.federation.shanghai.issueCode(for: holder.handle)
+            func ask(_ purpose: String) async throws -> TransportResponse {
+                let body = try JSONSerialization.data(withJSONObject: ["qr": qr, "purpose": purpose, "callerRegion": "330100"])
+                return try await h.post("/federation/v1/verify", json: String(decoding: body, as: UTF8.self), as: peer)
+            }
+            let checkpoint = try await ask("checkpoint")
+            #expect(checkpoint.status == 200)
+            #expect((try JSONSerialization.jsonObject(with: Data(checkpoint.body)) as? [String: Any])?["idDigest"] == nil)
+
+            let transfer = try await ask("transfer")
+            #expect(transfer.status == 200)
+            // What the asking gateway (Hangzhou's, reaching Shanghai through this one) makes of the answer.
+            let (code, native) = try await h.gateway.server.verification.recognise(qr)
+            let adapter = FederationAdapter(reaching: native)
+            let parsed = try adapter.parseVerifyResponse(
+                NativeResponse(status: 200, headers: [HTTPField("Content-Type", "application/json")], body: transfer.body),
+                for: code, receivedAt: Date(), pseudonyms: h.gateway.server.configuration.current.pseudonymKey)
+            let digest = try #require(parsed.idDigest)
+            let declared = try ResidentID(validating: holder.idNumber)
+            #expect(TransferDigest.matches(issuerDigest: digest,
+                                           computed: adapter.idDigest(of: declared, code: code, holderRef: parsed.holderRef)))
+            let other = try ResidentID(validating: TestResidentID.make())
+            #expect(!TransferDigest.matches(issuerDigest: digest,
+                                            computed: adapter.idDigest(of: other, code: code, holderRef: parsed.holderRef)))
         }
     }
 }
