@@ -21,20 +21,21 @@ struct GatewayShutdownTests {
           .timeLimit(.minutes(2)))
     func sigtermDrains() async throws {
         let executable = try #require(GatewayExecutable.url)
-        let cities = try await CityFederation.start()
+        // A generous Hangzhou deadline: under a loaded test run, 1.5 s of slowness must not become a timeout.
+        let cities = try await CityFederation.start(overrides: ["hangzhou": ["deadlineMs": "5000"]])
         let client = try cities.makeClient(connections: Self.inFlight + 2)
         let gateway = try await GatewayProcess.start(
             executable, arguments: GatewayProcess.serveArguments(configPath: cities.configPath), name: "gateway",
             in: cities.directory)
         defer { gateway.kill(SIGKILL) }
 
-        // Distinct holders, so that none is answered from the cache; Hangzhou takes 1.2 s for each (deadline 2 s).
+        // Distinct holders, so that none is answered from the cache; Hangzhou takes 1.5 s for each of them.
         let hz = cities.federation.hangzhou
         var codes: [String] = []
         for holder in ["green-R00", "yellow-R12", "red-R21"] {
             for _ in 0..<(Self.inFlight / 3) { codes.append(try hz.issueCode(for: holder)) }
         }
-        hz.faults.set(.slow(milliseconds: 1200))
+        hz.faults.set(.slow(milliseconds: 1500), times: Self.inFlight)
         let requests = Task {
             await withTaskGroup(of: (Result<TransportResponse, TransportError>, ContinuousClock.Instant).self) { group in
                 for code in codes {
@@ -51,8 +52,10 @@ struct GatewayShutdownTests {
                 return results
             }
         }
-        // Let every request reach the gateway and its upstream call, then ask the gateway to stop.
-        try await Task.sleep(for: .milliseconds(500))
+        // Once every request has reached Hangzhou (each took one use of the counted fault), ask the gateway to stop.
+        let reached = ContinuousClock.now + .seconds(20)
+        while hz.faults.current != nil, ContinuousClock.now < reached { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(hz.faults.current == nil, "not every request reached Hangzhou: \(String(describing: hz.faults.current))")
         let terminated = ContinuousClock.now
         gateway.kill(SIGTERM)
         let results = await requests.value
