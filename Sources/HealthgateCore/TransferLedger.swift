@@ -2,31 +2,35 @@ import Foundation
 import HealthgateAdapters
 import HealthgateModel
 
-/// The transfers of the last `retention`, by request id, in memory: a repeated request id waits for (or repeats) the
-/// first one's answer instead of registering again, and a request id reused for another transfer is refused.
+/// The transfers in flight or recently answered, by request id, in memory: a repeated request id waits for (or
+/// repeats) the first one's answer instead of registering again. What outlives the process is the `TransferStore`:
+/// each run first looks its request id up there (`TransferService.resolve`).
 ///
-/// Holds no ID number or name: each entry keeps a salted SHA-256 of the request's content (salt random per process)
-/// and the flow's answer. Only transfers that reached the home city are kept; one that failed before (identity
-/// mismatch, refused status, an unreachable issuer) is forgotten, so that a retry with the same id runs again.
+/// Holds no ID number or name: each record carries the fingerprint (`TransferFingerprint`) of the content it answers
+/// for, and every request sharing the id compares its own fingerprint with it. Only transfers that reached the home
+/// city (or came from the store) are kept; one that failed before is forgotten, so that a retry runs again.
 actor TransferLedger {
-    /// What one run of the transfer flow produced, for every request that shares its id.
+    /// What one run (or one store lookup) produced, for every request that shares its id.
     struct Record: Sendable {
-        var result: Result<TransferOutcome, HealthgateError>
+        /// The answer body (`replayed: false`), or the error.
+        var result: Result<[UInt8], HealthgateError>
         /// What the flow learned, copied into each request's own trace for its audit record.
         var fields: RequestTrace.Fields
         /// Whether the home city answered the arrival registration (the answer is then kept for repeats).
         var reachedDestination: Bool
+        /// The fingerprint of the content this record answers for.
+        var fingerprint: String
+        /// Whether the record was read from the store (an earlier process, or an earlier run since forgotten).
+        var fromStore: Bool = false
     }
 
     private struct Entry {
-        var fingerprint: String
         var task: Task<Record, Never>
         var started: Date
     }
 
     private var entries: [UUID: Entry] = [:]
     private var order: [UUID] = []
-    private let salt = UUID().uuidString + UUID().uuidString
     let retention: TimeInterval
     let capacity: Int
 
@@ -35,26 +39,14 @@ actor TransferLedger {
         self.capacity = capacity
     }
 
-    /// The salted digest of what a request asks for; equal for a faithful repeat.
-    nonisolated func fingerprint(of request: TransferRequest) -> String {
-        TransferDigest.compute(id: request.idNumber, holderPart: salt + "|" + request.name + "|" + request.qr)
-    }
-
-    /// The run for `request`: the one already started under its id (`replayed`), or a new one running `flow`.
-    /// Throws `bad-request` when the id is known with another content.
-    func begin(_ request: TransferRequest, now: Date, flow: @escaping @Sendable () async -> Record)
-        throws(HealthgateError) -> (task: Task<Record, Never>, replayed: Bool) {
+    /// The run for `id`: the one already started (`joined`), or a new one running `flow`.
+    func begin(_ id: UUID, now: Date, flow: @escaping @Sendable () async -> Record)
+        -> (task: Task<Record, Never>, joined: Bool) {
         purge(now: now)
-        let fingerprint = fingerprint(of: request)
-        if let entry = entries[request.requestID] {
-            guard ConstantTime.hexDigestsEqual(entry.fingerprint, fingerprint) else {
-                throw .badRequest("this requestId was already used for a different transfer")
-            }
-            return (entry.task, true)
-        }
+        if let entry = entries[id] { return (entry.task, true) }
         let task = Task { await flow() }
-        entries[request.requestID] = Entry(fingerprint: fingerprint, task: task, started: now)
-        order.append(request.requestID)
+        entries[id] = Entry(task: task, started: now)
+        order.append(id)
         return (task, false)
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import HealthgateAdapters
 import HealthgateConfig
 import HealthgateModel
+import HealthgateStorage
 import Logging
 
 /// The transfer flow of `federation.md`, run by the destination's gateway (the home city): recognise the origin
@@ -10,9 +11,13 @@ import Logging
 /// arrival with the home city's native API (idempotent on the request id), and refuse to call it done when the home
 /// city gave a less severe colour than the origin's (`policy-conflict`).
 ///
+/// Every transfer that reached the home city is recorded (`TransferRecording`: the origin's and the home city's
+/// statuses, reasons and observation ends, the outcome, the explanation and the answer body) before the answer
+/// leaves; a repeat of its request id with the same content is answered from that record, even after a restart.
+///
 /// Auditing is the caller's (the server's) last step: the flow fills the request's trace (purpose `transfer`, the
 /// origin issuer, the holder's pseudonym, the registered status). The ID number and the name reach only the home
-/// city's arrival request; no log line, error detail or metric names them.
+/// city's arrival request; no log line, error detail, metric or stored row names them.
 public final class TransferService: Sendable {
     /// The shortest wait before retrying a transient failure of the arrival registration.
     public static let minimumRetryDelay: Duration = .milliseconds(200)
@@ -25,9 +30,11 @@ public final class TransferService: Sendable {
     let metrics: GatewayMetrics
     let logger: Logger
     let ledger: TransferLedger
+    let records: any TransferRecording
 
     public init(configuration: ConfigStore, adapters: AdapterRegistry, verification: VerificationService,
-                transport: any CityTransport, clock: any WallClock = SystemWallClock(),
+                transport: any CityTransport, records: any TransferRecording = NoTransferRecords(),
+                clock: any WallClock = SystemWallClock(),
                 metrics: GatewayMetrics = GatewayMetrics(), logger: Logger = Logger(label: "healthgate.transfer")) {
         self.configuration = configuration
         self.adapters = adapters
@@ -37,18 +44,25 @@ public final class TransferService: Sendable {
         self.metrics = metrics
         self.logger = logger
         self.ledger = TransferLedger()
+        self.records = records
     }
 
-    /// Runs the transfer (or repeats the answer of an earlier one with the same request id and content). `deadline`
-    /// bounds the whole flow, retries included; `trace` receives what the audit record needs.
+    /// Runs the transfer (or repeats the answer of an earlier one with the same request id and content, from memory or
+    /// from the record). `deadline` bounds the whole flow, retries included; `trace` receives what the audit record
+    /// needs. The same request id with other content is `bad-request`.
     public func transfer(_ request: TransferRequest, trace: RequestTrace, deadline: ContinuousClock.Instant)
-        async throws(HealthgateError) -> TransferOutcome {
+        async throws(HealthgateError) -> TransferReply {
         trace.update { $0.purpose = VerificationPurpose.transfer.description }
-        let (task, replayed) = try await ledger.begin(request, now: clock.now()) { [self] in
-            await run(request, deadline: deadline)
+        let fingerprint = TransferFingerprint(key: configuration.current.pseudonymKey)(request)
+        let (task, joined) = await ledger.begin(request.requestID, now: clock.now()) { [self] in
+            await resolve(request, fingerprint: fingerprint, deadline: deadline)
         }
         let record = await task.value
-        if !replayed, !record.reachedDestination { await ledger.forget(request.requestID, task: task) }
+        if !joined, !record.reachedDestination { await ledger.forget(request.requestID, task: task) }
+        guard ConstantTime.hexDigestsEqual(record.fingerprint, fingerprint) else {
+            throw .badRequest("this requestId was already used for a different transfer")
+        }
+        let replayed = joined || record.fromStore
         trace.update { fields in
             fields.purpose = record.fields.purpose ?? fields.purpose
             fields.issuer = record.fields.issuer
@@ -58,28 +72,82 @@ public final class TransferService: Sendable {
             fields.admits = record.fields.admits
             if !replayed { fields.upstreamAttempts = record.fields.upstreamAttempts }
         }
-        var outcome = try record.result.get()
-        outcome.replayed = replayed
-        return outcome
+        let body = try record.result.get()
+        return TransferReply(requestID: request.requestID, replayed: replayed,
+                             body: replayed ? TransferAnswer.markingReplayed(body) : body)
     }
 
-    /// One run of the flow, with its own trace; never throws (the error is part of the record).
-    func run(_ request: TransferRequest, deadline: ContinuousClock.Instant) async -> TransferLedger.Record {
+    /// The transfer recorded under `requestID`, if it is still kept (`GET /v1/transfers/{id}`).
+    public func recorded(_ requestID: UUID) async throws(HealthgateError) -> StoredTransfer? {
+        do { return try await records.lookup(requestID: requestID, now: clock.now()) } catch {
+            throw HealthgateError(.internalError, "the transfer record could not be read", transient: true)
+        }
+    }
+
+    /// The record of `request`'s id when one is stored, else one run of the flow, recorded when it reached the home
+    /// city. Never throws (the error is part of the record).
+    func resolve(_ request: TransferRequest, fingerprint: String, deadline: ContinuousClock.Instant) async
+        -> TransferLedger.Record {
+        let stored: StoredTransfer?
+        do {
+            stored = try await records.lookup(requestID: request.requestID, now: clock.now())
+        } catch {
+            logger.error("the transfer record could not be read; the transfer is not run", metadata: [
+                "error": "\(type(of: error))"])
+            let failure = HealthgateError(.internalError, "the transfer record could not be read", transient: true)
+            return TransferLedger.Record(result: .failure(failure), fields: RequestTrace.Fields(),
+                                         reachedDestination: false, fingerprint: fingerprint)
+        }
+        if let stored { return Self.record(replaying: stored) }
+        let run = await run(request, deadline: deadline)
+        var record = TransferLedger.Record(result: .failure(HealthgateError(.internalError, "no answer")),
+                                           fields: run.fields, reachedDestination: run.progress.reachedDestination,
+                                           fingerprint: fingerprint)
+        let body: [UInt8]
+        switch run.result {
+        case .success(let outcome):
+            do throws(HealthgateError) { body = try TransferAnswer(outcome).body } catch {
+                record.result = .failure(error)
+                return record
+            }
+            record.result = .success(body)
+        case .failure(let error):
+            record.result = .failure(error)
+            body = TransferAnswer.problemBody(error)
+        }
+        guard run.progress.reachedDestination, let stored = Self.stored(request, fingerprint: fingerprint, run: run,
+                                                                       body: body, now: clock.now())
+        else { return record }
+        do {
+            let kept = try await records.save(stored)
+            // Another gateway process on the same database recorded this request id first: its answer stands.
+            if kept.answer != stored.answer || kept.fingerprint != stored.fingerprint {
+                return Self.record(replaying: kept)
+            }
+        } catch {
+            // The arrival is registered: the answer still leaves, and this process remembers it for repeats.
+            logger.error("the transfer could not be recorded", metadata: ["error": "\(type(of: error))"])
+        }
+        return record
+    }
+
+    /// One run of the flow, with its own trace; never throws (the error is part of the result).
+    func run(_ request: TransferRequest, deadline: ContinuousClock.Instant) async -> TransferRun {
         let trace = RequestTrace()
         trace.update { $0.purpose = VerificationPurpose.transfer.description }
-        var reached = false
+        var progress = TransferRun.Progress()
         let result: Result<TransferOutcome, HealthgateError>
         do throws(HealthgateError) {
-            result = .success(try await perform(request, trace: trace, deadline: deadline, reachedDestination: &reached))
+            result = .success(try await perform(request, trace: trace, deadline: deadline, progress: &progress))
         } catch {
             result = .failure(error)
         }
-        return TransferLedger.Record(result: result, fields: trace.snapshot, reachedDestination: reached)
+        return TransferRun(result: result, fields: trace.snapshot, progress: progress)
     }
 
     /// The steps of `federation.md`, in order.
     func perform(_ request: TransferRequest, trace: RequestTrace, deadline: ContinuousClock.Instant,
-                 reachedDestination: inout Bool) async throws(HealthgateError) -> TransferOutcome {
+                 progress: inout TransferRun.Progress) async throws(HealthgateError) -> TransferOutcome {
         let config = configuration.current
         let home = config.home
 
@@ -103,6 +171,7 @@ public final class TransferService: Sendable {
                                                        trace: trace, deadline: deadline)
         let origin = native.result
         trace.update { $0.holder = origin.holder }
+        progress.origin = origin
 
         // 3. The declared ID number belongs to the code's holder (constant-time comparison).
         guard let issuerDigest = native.idDigest else {
@@ -126,7 +195,7 @@ public final class TransferService: Sendable {
             arrivalTime: clock.now())
         let (arrival, receivedAt) = try await register(registration, adapter: destination, city: homeCity,
                                                        config: config, trace: trace, deadline: deadline)
-        reachedDestination = true
+        progress.reachedDestination = true
 
         // 6. The home city's decision, in canonical terms and its own words; never less severe than the origin's.
         let translations = destination.translate(origin.reasons)
@@ -137,6 +206,7 @@ public final class TransferService: Sendable {
                                   destination: destination),
             statusSince: receivedAt, observationEnds: arrival.observationEnds, maskedName: origin.maskedName,
             asOf: receivedAt, freshness: .live)
+        progress.home = result
         trace.update {
             $0.status = result.status
             $0.freshness = result.freshness

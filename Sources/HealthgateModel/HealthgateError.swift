@@ -57,12 +57,15 @@ public struct HealthgateError: Error, Hashable, Sendable, CustomStringConvertibl
         /// The gateway itself failed; a bug or a broken deployment.
         public static let internalError = Code("internal-error", 500)
 
+        /// No transfer is recorded under this request id (never made, failed before the home city, or purged).
+        public static let transferNotFound = Code("transfer-not-found", 404)
+
         /// Every code, for documentation and for decoding a peer's problem `type`.
         public static let all: [Code] = [
             .codeMalformed, .codeForged, .codeExpired, .codeNotFound, .unknownIssuer, .issuerUnavailable,
             .issuerError, .issuerRefused, .identityMismatch, .badRequest, .unauthenticated, .forbidden,
             .payloadTooLarge, .auditUnavailable, .transferRefused, .policyConflict, .notFound, .internalError,
-            .sameCityTransfer,
+            .sameCityTransfer, .transferNotFound,
         ]
 
         /// The code with this machine word, if any.

@@ -53,4 +53,10 @@ public struct PseudonymKey: Sendable {
         let mac = HMAC<SHA256>.authenticationCode(for: message, using: key)
         return HolderPseudonym(unchecked: "hg1:" + Base64URL.encode(Array(mac)))
     }
+
+    /// A 32-byte secret for another use of this key, named by `domain` (HMAC-SHA256 of `healthgate-derived|<domain>`):
+    /// stable for the key, and independent of every pseudonym (whose messages start with a region code).
+    public func derivedSecret(domain: String) -> [UInt8] {
+        Array(HMAC<SHA256>.authenticationCode(for: Array(("healthgate-derived|" + domain).utf8), using: key))
+    }
 }

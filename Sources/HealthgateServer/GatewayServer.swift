@@ -11,22 +11,27 @@ import NIOSSL
 import ServiceLifecycle
 import UnixSignals
 
-/// What the gateway is composed with: the transport to the cities, the cache and audit trail, a storage readiness
+/// What the gateway is composed with: the transport to the cities, the cache, audit trail and transfer records, a
+/// storage readiness
 /// probe, and the long-running services those need (audit flusher, cache purge, curl driver).
 public struct GatewayDependencies: Sendable {
     public var transport: any CityTransport
     public var cache: any VerificationCaching
     public var audit: any AuditRecording
+    /// Where transfers that reached the home city are recorded (the SQLite `TransferStore` in production).
+    public var transferRecords: any TransferRecording
     /// Problems of the storage (database not writable…); empty when ready.
     public var storageProblems: @Sendable () async -> [String]
     /// Services to run before the servers start and to stop after they stopped (audit flush on shutdown).
     public var services: [any Service]
 
     public init(transport: any CityTransport, cache: any VerificationCaching, audit: any AuditRecording,
+                transferRecords: any TransferRecording = NoTransferRecords(),
                 storageProblems: @escaping @Sendable () async -> [String] = { [] }, services: [any Service] = []) {
         self.transport = transport
         self.cache = cache
         self.audit = audit
+        self.transferRecords = transferRecords
         self.storageProblems = storageProblems
         self.services = services
     }
@@ -41,7 +46,7 @@ public struct GatewayServer: Sendable {
     public let adapters: AdapterRegistry
     public let verification: VerificationService
     public let invalidation: InvalidationService
-    /// The transfer flow (`POST /v1/transfers`), with its in-memory ledger of request ids.
+    /// The transfer flow (`POST /v1/transfers`), with its in-memory ledger of request ids and its records.
     public let transfers: TransferService
     let identities: any IdentitySource
     let clock: any WallClock
@@ -68,7 +73,8 @@ public struct GatewayServer: Sendable {
         invalidation = InvalidationService(cache: dependencies.cache, configuration: configuration, clock: clock,
                                            logger: logger)
         transfers = TransferService(configuration: configuration, adapters: adapters, verification: verification,
-                                    transport: dependencies.transport, clock: clock, logger: logger)
+                                    transport: dependencies.transport, records: dependencies.transferRecords,
+                                    clock: clock, logger: logger)
     }
 
     /// The mutual-TLS router, with the gateway middleware in front of every route.

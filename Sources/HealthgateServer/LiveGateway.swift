@@ -6,13 +6,14 @@ import HealthgateStorage
 import HealthgateTransport
 import Logging
 
-/// The production wiring: the SQLite database (migrated before anything serves), its audit trail and cache, the
-/// libcurl transport, and the gateway over them.
+/// The production wiring: the SQLite database (migrated before anything serves), its audit trail, cache and transfer
+/// records, the libcurl transport, and the gateway over them.
 public struct LiveGateway: Sendable {
     public let server: GatewayServer
     public let database: StorageDatabase
     public let audit: AuditLog
     public let cache: VerificationCache
+    public let transfers: TransferStore
     public let client: CurlHTTPClient
 
     /// Opens and migrates the database, starts the curl client, and composes the gateway.
@@ -27,15 +28,18 @@ public struct LiveGateway: Sendable {
                                                          interval: config.audit.signEvery),
                              witness: AuditHeadWitness(path: config.audit.headsPath))
         let cache = VerificationCache(database: database)
+        let transfers = TransferStore(database: database)
         let client = try CurlHTTPClient(logger: logger)
         let path = config.databasePath
         let dependencies = GatewayDependencies(
-            transport: CurlCityTransport(client: client), cache: cache, audit: audit,
+            transport: CurlCityTransport(client: client), cache: cache, audit: audit, transferRecords: transfers,
             storageProblems: { Self.storageProblems(path: path) },
-            services: [AuditSealer(audit: audit, logger: logger), CachePurger(cache: cache, clock: clock, logger: logger)])
+            services: [AuditSealer(audit: audit, logger: logger), CachePurger(cache: cache, clock: clock, logger: logger),
+                       TransferPurger(store: transfers, clock: clock, logger: logger)])
         let server = try GatewayServer(configuration: configuration, dependencies: dependencies, identities: identities,
                                        clock: clock, loader: loader, logger: logger)
-        return LiveGateway(server: server, database: database, audit: audit, cache: cache, client: client)
+        return LiveGateway(server: server, database: database, audit: audit, cache: cache, transfers: transfers,
+                           client: client)
     }
 
     /// Whether the database file and its folder can be written.
@@ -53,6 +57,7 @@ public struct LiveGateway: Sendable {
     public func close() async {
         await audit.close()
         await cache.close()
+        await transfers.close()
         await database.close()
         client.shutdown()
     }

@@ -6,6 +6,10 @@ public enum RoutePolicy {
     /// The audit and metrics name of a request's route, and the roles that may call it; `nil` for an unknown route.
     public static func route(method: String, path: String, configuration: GatewayConfiguration)
         -> (name: String, roles: Set<Role>)? {
+        if method == "GET" {
+            guard path.hasPrefix("/v1/transfers/"), path.count > "/v1/transfers/".count else { return nil }
+            return ("GET /v1/transfers/{requestId}", [.transferAgent])
+        }
         guard method == "POST" else { return nil }
         switch path {
         case "/v1/verify": return ("POST /v1/verify", [.checkpoint])

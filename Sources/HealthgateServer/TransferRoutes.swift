@@ -2,10 +2,12 @@ import Foundation
 import HealthgateConfig
 import HealthgateCore
 import HealthgateModel
+import HealthgateStorage
 import Hummingbird
 
-/// `POST /v1/transfers`, for the home city's app backends (role `transfer-agent`): take a traveller's status from
-/// another city into the home city (`federation.md`, "Transfers"). Authentication, the role check, errors as
+/// `POST /v1/transfers` and `GET /v1/transfers/{requestId}`, for the home city's app backends (role
+/// `transfer-agent`): take a traveller's status from another city into the home city (`federation.md`, "Transfers"),
+/// and read back what was recorded and what the traveller is told. Authentication, the role check, errors as
 /// problem+json and the one audit record are `GatewayMiddleware`'s; the flow is `TransferService`'s.
 public struct TransferRoutes: Sendable {
     /// The longest name accepted, in characters.
@@ -22,6 +24,7 @@ public struct TransferRoutes: Sendable {
     /// Adds the route to `router`.
     public func register(on router: Router<GatewayRequestContext>) {
         router.post("/v1/transfers") { request, context in try await transfer(request, context: context) }
+        router.get("/v1/transfers/:requestId") { request, context in try await recorded(request, context: context) }
     }
 
     /// The body: the origin city's QR content, the traveller's ID number and full name, and the idempotency key.
@@ -39,8 +42,25 @@ public struct TransferRoutes: Sendable {
         let config = configuration.current
         let body = try await decode(request, limit: config.listen.bodyLimitBytes)
         let transfer = try Self.transferRequest(body, header: request.headers[.init("X-Request-Id")!])
-        let outcome = try await transfers.transfer(transfer, trace: context.trace, deadline: context.deadline)
-        return try json(TransferAnswer(outcome))
+        let reply = try await transfers.transfer(transfer, trace: context.trace, deadline: context.deadline)
+        return Self.json(reply.body)
+    }
+
+    /// `GET /v1/transfers/{requestId}`: the recorded transfer (`TransferRecordAnswer`); 404 `transfer-not-found` when
+    /// none is recorded under the id.
+    func recorded(_ request: Request, context: GatewayRequestContext) async throws(HealthgateError) -> Response {
+        context.trace.update { $0.purpose = VerificationPurpose.transfer.description }
+        guard let text = context.parameters.get("requestId"), let requestID = UUID(uuidString: text) else {
+            throw .badRequest("the request id is not a UUID")
+        }
+        guard let stored = try await transfers.recorded(requestID) else {
+            throw HealthgateError(.transferNotFound, "no transfer is recorded under this request id")
+        }
+        context.trace.update {
+            $0.issuer = stored.originIssuer
+            $0.holder = stored.originHolder
+        }
+        return Self.json(try TransferRecordAnswer(stored).body)
     }
 
     /// Checks the body's fields; no error detail repeats a value.
@@ -84,35 +104,10 @@ public struct TransferRoutes: Sendable {
         }
     }
 
-    func json(_ value: some Encodable) throws(HealthgateError) -> Response {
-        let data: Data
-        do { data = try JSONEncoder.sorted.encode(value) } catch {
-            throw HealthgateError(.internalError, "the answer could not be encoded")
-        }
+    /// A JSON answer (already encoded), never cached.
+    static func json(_ body: [UInt8]) -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
         headers[.cacheControl] = "no-store"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
-}
-
-/// The answer of `POST /v1/transfers`: the home city's result (the canonical fields, as `/v1/verify` answers them),
-/// plus `requestId`, `explanation`, `local` (the home city's own words), `reasonTranslations` (each origin reason in
-/// the home vocabulary, fallbacks marked lossy), `origin` (the origin city's live result) and `replayed`.
-struct TransferAnswer: Encodable {
-    let outcome: TransferOutcome
-
-    init(_ outcome: TransferOutcome) { self.outcome = outcome }
-
-    enum Key: String, CodingKey { case requestId, explanation, local, reasonTranslations, origin, replayed }
-
-    func encode(to encoder: any Encoder) throws {
-        try outcome.result.encode(to: encoder)
-        var container = encoder.container(keyedBy: Key.self)
-        try container.encode(outcome.requestID.uuidString.lowercased(), forKey: .requestId)
-        try container.encode(outcome.explanation, forKey: .explanation)
-        try container.encode(outcome.local, forKey: .local)
-        try container.encode(outcome.translations, forKey: .reasonTranslations)
-        try container.encode(outcome.origin, forKey: .origin)
-        try container.encode(outcome.replayed, forKey: .replayed)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

@@ -69,6 +69,28 @@ enum SchemaMigrations {
             PRIMARY KEY (issuer, holder)
         ) WITHOUT ROWID;
         """,
+        // 2: the transfers (`TransferStore`): one row per request id, what each step said, and the answer given.
+        """
+        CREATE TABLE transfers (
+            request_id            TEXT    PRIMARY KEY,
+            created_ms            INTEGER NOT NULL,
+            fingerprint           TEXT    NOT NULL,
+            origin_issuer         TEXT    NOT NULL,
+            origin_holder         TEXT    NOT NULL,
+            origin_status         TEXT    NOT NULL,
+            origin_reasons        TEXT    NOT NULL,
+            origin_observation_ends TEXT,
+            origin_as_of_ms       INTEGER NOT NULL,
+            home_holder           TEXT,
+            home_status           TEXT,
+            home_reasons          TEXT    NOT NULL,
+            home_observation_ends TEXT,
+            outcome               TEXT    NOT NULL,
+            explanation           TEXT    NOT NULL,
+            answer                BLOB    NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX transfers_by_created ON transfers(created_ms);
+        """,
     ]
 
     /// The version a database has once every step ran.
