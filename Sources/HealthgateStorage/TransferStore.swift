@@ -115,16 +115,26 @@ extension TransferStore {
 
         static func key(_ id: UUID) -> String { id.uuidString.lowercased() }
 
+        /// Whole milliseconds, rounded down, as the answers print times (`ChinaTime.formatISO` truncates).
+        static func milliseconds(_ date: Date) -> Int64 {
+            Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        }
+
+        /// The middle of the millisecond, so that formatting it with milliseconds prints that millisecond.
+        static func date(milliseconds: Int64) -> Date {
+            Date(timeIntervalSince1970: (TimeInterval(milliseconds) + 0.5) / 1000)
+        }
+
         init(_ t: StoredTransfer) throws(StorageError) {
             requestID = Self.key(t.requestID)
-            createdMs = AuditRow.milliseconds(t.created)
+            createdMs = Self.milliseconds(t.created)
             fingerprint = t.fingerprint
             originIssuer = t.originIssuer.rawValue
             originHolder = t.originHolder.rawValue
             originStatus = t.originStatus.rawValue
             originReasons = try Self.encode(t.originReasons)
             originObservationEnds = t.originObservationEnds?.description
-            originAsOfMs = AuditRow.milliseconds(t.originAsOf)
+            originAsOfMs = Self.milliseconds(t.originAsOf)
             homeHolder = t.homeHolder?.rawValue
             homeStatus = t.homeStatus?.rawValue
             homeReasons = try Self.encode(t.homeReasons)
@@ -194,11 +204,11 @@ extension TransferStore {
                 return value
             }
             return StoredTransfer(
-                requestID: id, created: AuditRow.date(milliseconds: createdMs), fingerprint: fingerprint,
+                requestID: id, created: Self.date(milliseconds: createdMs), fingerprint: fingerprint,
                 originIssuer: issuer, originHolder: origin, originStatus: status,
                 originReasons: try Self.decode(originReasons),
                 originObservationEnds: try optional(originObservationEnds, LocalDate.init),
-                originAsOf: AuditRow.date(milliseconds: originAsOfMs),
+                originAsOf: Self.date(milliseconds: originAsOfMs),
                 homeHolder: try optional(homeHolder, HolderPseudonym.init(rawValue:)),
                 homeStatus: try optional(homeStatus, HealthStatus.init(rawValue:)),
                 homeReasons: try Self.decode(homeReasons),

@@ -156,6 +156,22 @@ final class FederationHarness: Sendable {
             """
     }
 
+    /// Stops this harness's gateway (its servers, then its storage) and starts a new one in this process on the same
+    /// cities and files (database, keys, configuration), as a restart would. The cities keep running, and this
+    /// harness's `stop()` still stops them; stop the returned harness with `stopGateway()`.
+    func restartedGateway() async throws -> FederationHarness {
+        await stopGateway()
+        return try await Self.start(gatewayOn: cities)
+    }
+
+    /// Stops this harness's gateway and client, not the cities (harmless when already stopped).
+    func stopGateway() async {
+        client.shutdown()
+        await gatewayGroup.triggerGracefulShutdown()
+        _ = await gatewayTask.result
+        await gateway.close()
+    }
+
     func stop() async {
         client.shutdown()
         await gatewayGroup.triggerGracefulShutdown()
@@ -193,6 +209,12 @@ final class FederationHarness: Sendable {
         let response = try await post("/v1/verify", json: String(decoding: body, as: UTF8.self), as: identity ?? checkpoint)
         let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
         return (response.status, object)
+    }
+
+    /// A GET to the gateway's mutual-TLS port.
+    func get(_ path: String, as identity: DevCertificateFiles?) async throws -> TransportResponse {
+        try await client.send(TransportRequest(method: .get, path: path, headers: [:], body: []),
+                              endpoint: endpoint(identity))
     }
 
     /// A plain-HTTP GET on the operations port.

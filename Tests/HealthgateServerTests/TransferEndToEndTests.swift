@@ -252,6 +252,165 @@ extension TransferEndToEndTests {
     }
 }
 
+extension TransferEndToEndTests {
+    @Test("GET /v1/transfers/{id}: the stored answer byte for byte and what the traveller is told; 404, 403, 400; audited")
+    func recorded() async throws {
+        try await FederationHarness.withFederation { h in
+            let agent = try h.transferAgent()
+            let originEnd = LocalDate(containing: Date().addingTimeInterval(6 * 86400))
+            let traveller = try h.addHangzhouHolder(color: "yellow", reason: "R12", quarantineDays: 6)
+            let requestID = UUID()
+            let qr = try h.federation.hangzhou.issueCode(for: traveller.handle)
+            let posted = try await h.transfer(qr: qr, idNumber: traveller.id, requestID: requestID, as: agent)
+            #expect(posted.status == 200)
+
+            let response = try await h.get("/v1/transfers/\(requestID.uuidString)", as: agent)
+            #expect(response.status == 200)
+            let text = String(decoding: response.body, as: UTF8.self)
+            let record = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+            let answer = try #require(record["answer"] as? [String: Any])
+            #expect(try Self.canonical(answer) == Self.canonical(posted.json))
+            #expect(record["outcome"] as? String == "done")
+            #expect(record["requestId"] as? String == requestID.uuidString.lowercased())
+            #expect(record["createdAt"] as? String != nil)
+            let told = try #require(record["explanation"] as? [String: Any])
+            #expect(told["text"] as? String == posted.json["explanation"] as? String)
+            #expect(told["status"] as? String == "yellow")
+            #expect(told["reasons"] as? [String] == ["key-area travel"])
+            #expect(told["observationEnds"] as? String == posted.json["observationEnds"] as? String)
+            let origin = try #require(told["origin"] as? [String: Any])
+            #expect(origin["issuer"] as? String == "330100")
+            #expect(origin["status"] as? String == "yellow")
+            #expect(origin["reasons"] as? [String] == ["key-area travel"])
+            #expect(origin["observationEnds"] as? String == originEnd.description)
+            #expect(origin["asOf"] as? String == (answer["origin"] as? [String: Any])?["asOf"] as? String)
+
+            // The answer is the POST's body, unchanged (the GET's own fields follow it).
+            let again = try await h.post("/v1/transfers", json: try Self.body(qr: qr, idNumber: traveller.id,
+                                                                              requestID: requestID), as: agent)
+            let replayed = String(decoding: again.body, as: UTF8.self)
+            #expect(replayed.contains(#""replayed":true"#))
+            let original = replayed.replacingOccurrences(of: #""replayed":true"#, with: #""replayed":false"#)
+            #expect(text.hasPrefix(#"{"answer":"# + original + ","))
+
+            let unknown = try await h.get("/v1/transfers/\(UUID().uuidString)", as: agent)
+            #expect(unknown.status == 404)
+            #expect(Self.json(unknown)["type"] as? String == "transfer-not-found")
+            let forbidden = try await h.get("/v1/transfers/\(requestID.uuidString)", as: h.checkpoint)
+            #expect(forbidden.status == 403)
+            #expect(Self.json(forbidden)["type"] as? String == "forbidden")
+            let malformed = try await h.get("/v1/transfers/not-a-uuid", as: agent)
+            #expect(malformed.status == 400)
+
+            let records = try await h.auditEntries().map(\.record).filter { $0.route == "GET /v1/transfers/{requestId}" }
+            #expect(records.count == 4)
+            #expect(records.first?.purpose == "transfer")
+            #expect(records.first?.issuer?.rawValue == "330100")
+            #expect(records.first?.holder != nil)
+            #expect(records.first?.role == "transfer-agent")
+            #expect(records.contains { $0.outcome == .failed(code: "transfer-not-found") && $0.purpose == "transfer" })
+            #expect(records.contains { $0.outcome == .failed(code: "forbidden") })
+            try h.expectStoredNowhere([traveller.id, "刘明"])
+        }
+    }
+
+    @Test("a policy conflict is recorded: GET answers its problem, the home city's colour and the origin's")
+    func recordedConflict() async throws {
+        try await FederationHarness.withFederation { h in
+            let agent = try h.transferAgent()
+            h.federation.shanghai.arrivalPolicy = .lenient
+            let traveller = try h.addHangzhouHolder(color: "red", reason: "R21", quarantineDays: 14)
+            let requestID = UUID()
+            let posted = try await h.transfer(qr: try h.federation.hangzhou.issueCode(for: traveller.handle),
+                                              idNumber: traveller.id, requestID: requestID, as: agent)
+            #expect(posted.status == 409)
+            let response = try await h.get("/v1/transfers/\(requestID.uuidString)", as: agent)
+            #expect(response.status == 200)
+            let record = Self.json(response)
+            #expect(record["outcome"] as? String == "policy-conflict")
+            let answer = record["answer"] as? [String: Any] ?? [:]
+            #expect(try Self.canonical(answer) == Self.canonical(posted.json))
+            let told = record["explanation"] as? [String: Any] ?? [:]
+            #expect(told["status"] as? String == "green")
+            #expect(told["text"] as? String == posted.json["detail"] as? String)
+            #expect((told["origin"] as? [String: Any])?["status"] as? String == "red")
+            try h.expectStoredNowhere([traveller.id, "刘明"])
+        }
+    }
+
+    @Test("after a restart a repeat is answered from the record (replayed) without asking either city; other content is 400")
+    func repeatAfterRestart() async throws {
+        try await FederationHarness.withFederation { h in
+            let agent = try h.transferAgent()
+            let traveller = try h.addHangzhouHolder(color: "yellow", reason: "R11", quarantineDays: 10)
+            let qr = try h.federation.hangzhou.issueCode(for: traveller.handle)
+            let requestID = UUID()
+            let first = try await h.post("/v1/transfers", json: try Self.body(qr: qr, idNumber: traveller.id,
+                                                                              requestID: requestID), as: agent)
+            #expect(first.status == 200)
+            #expect(Self.json(first)["replayed"] as? Bool == false)
+
+            let restarted = try await h.restartedGateway()
+            do {
+                // Neither city could answer now: a repeat that reached them would fail.
+                h.federation.shanghai.faults.set(.busy)
+                h.federation.hangzhou.faults.set(.busy)
+                let repeated = try await restarted.post("/v1/transfers", json: try Self.body(
+                    qr: qr, idNumber: traveller.id, requestID: requestID), as: agent, headers: ["X-Request-Id": requestID.uuidString])
+                #expect(repeated.status == 200)
+                #expect(Self.json(repeated)["replayed"] as? Bool == true)
+                #expect(String(decoding: repeated.body, as: UTF8.self)
+                    == String(decoding: first.body, as: UTF8.self).replacingOccurrences(of: #""replayed":false"#,
+                                                                                      with: #""replayed":true"#))
+                // The same request id with another name is another transfer.
+                let reused = try await restarted.post("/v1/transfers", json: try Self.body(
+                    qr: qr, idNumber: traveller.id, name: "刘强", requestID: requestID), as: agent)
+                #expect(reused.status == 400)
+                #expect(Self.json(reused)["type"] as? String == "bad-request")
+                // A repeat after the 400 is still answered from the record.
+                let third = try await restarted.post("/v1/transfers", json: try Self.body(
+                    qr: qr, idNumber: traveller.id, requestID: requestID), as: agent)
+                #expect(third.status == 200)
+                #expect(Self.json(third)["replayed"] as? Bool == true)
+                let recorded = try await restarted.get("/v1/transfers/\(requestID.uuidString)", as: agent)
+                #expect(recorded.status == 200)
+                h.federation.shanghai.faults.clear()
+                h.federation.hangzhou.faults.clear()
+                #expect(h.federation.shanghai.holders.filter { $0.idNumber == traveller.id }.count == 1)
+
+                let records = try await restarted.auditEntries().map(\.record).filter { $0.route == "POST /v1/transfers" }
+                #expect(records.count == 4)
+                #expect(records.dropFirst().allSatisfy { $0.upstreamAttempts == 0 })
+                #expect(records[1].issuer?.rawValue == "330100" && records[1].holder == records[0].holder)
+                #expect(records[1].outcome == records[0].outcome)
+                try restarted.expectStoredNowhere([traveller.id, "刘明", "刘强"])
+                await restarted.stopGateway()
+            } catch {
+                h.federation.shanghai.faults.clear()
+                h.federation.hangzhou.faults.clear()
+                await restarted.stopGateway()
+                throw error
+            }
+        }
+    }
+
+    /// A transfer body as JSON text.
+    static func body(qr: String, idNumber: String, name: String = "刘明", requestID: UUID) throws -> String {
+        let fields = ["qr": qr, "idNumber": idNumber, "name": name, "requestId": requestID.uuidString]
+        return String(decoding: try JSONSerialization.data(withJSONObject: fields), as: UTF8.self)
+    }
+
+    /// A parsed JSON value serialised again with sorted keys, for comparing two parsed answers.
+    static func canonical(_ object: Any) throws -> Data {
+        try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+    }
+
+    /// The parsed JSON object of an answer (empty when it is not one).
+    static func json(_ response: TransportResponse) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+    }
+}
+
 /// Synthetic resident ID numbers (GB 11643) made at test time, with a real birth date and the MOD 11-2 check character.
 enum TestResidentID {
     static func make(region: String = "330106") -> String {

@@ -5,7 +5,8 @@ import Testing
 
 @Suite("TransferStore")
 struct TransferStoreTests {
-    let t0 = Fixture.t0
+    /// The middle of a millisecond: the store keeps whole milliseconds and reads them back as their middle.
+    let t0 = Fixture.t0.addingTimeInterval(0.0005)
     /// Looks like an ID number; lives only under Tests/.
     static let idNumber = "330106199001011237"
 
