@@ -34,6 +34,7 @@ public enum DevPKI {
             try write(serverCA.issue(.server(commonName: "gateway-\(region)")), to: layout.gatewayServer(region))
             try write(clientCA.issue(.client(commonName: "gateway-\(region)")), to: layout.gatewayPeerClient(region))
             try write(clientCA.issue(.client(commonName: "checkpoint-\(region)-01")), to: layout.checkpoint(region))
+            try write(clientCA.issue(.client(commonName: "transfer-agent-\(region)")), to: layout.transferAgent(region))
         }
         return layout
     }

@@ -20,6 +20,8 @@ import Foundation
 ///   gateways/<region>/peer-client.pem         CN=gateway-<region>, EKU clientAuth, issued by gateways/client-ca,
 ///                                             for gateway-to-gateway calls
 ///   gateways/<region>/checkpoint-01.pem       CN=checkpoint-<region>-01, EKU clientAuth, issued by gateways/client-ca
+///   gateways/<region>/transfer-agent-01.pem   CN=transfer-agent-<region>, EKU clientAuth, issued by gateways/client-ca:
+///                                             the home city's app backend, for POST/GET /v1/transfers
 /// ```
 public struct DevPKILayout: Hashable, Sendable {
     /// The directory everything is written under.
@@ -87,5 +89,10 @@ public struct DevPKILayout: Hashable, Sendable {
     /// A checkpoint's client certificate for calling the gateway of `region` (`CN=checkpoint-<region>-01`).
     public func checkpoint(_ region: String) -> DevCertificateFiles {
         DevCertificateFiles(directory: gatewayDirectory(region), name: "checkpoint-01")
+    }
+
+    /// An app backend's client certificate for transfers into `region` (`CN=transfer-agent-<region>`).
+    public func transferAgent(_ region: String) -> DevCertificateFiles {
+        DevCertificateFiles(directory: gatewayDirectory(region), name: "transfer-agent-01")
     }
 }

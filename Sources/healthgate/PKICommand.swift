@@ -15,7 +15,7 @@ struct PKICommand: AsyncParsableCommand {
     struct Dev: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "dev",
-            abstract: "Create a development PKI: a CA per city with server and gateway client certificates, the gateways' server and client CAs, and checkpoint certificates.",
+            abstract: "Create a development PKI: a CA per city with server and gateway client certificates, the gateways' server and client CAs, and checkpoint and transfer-agent certificates.",
             discussion: "For development and tests only: keys are written unencrypted (mode 0600)."
         )
 
@@ -82,11 +82,12 @@ enum DevPKIWriter {
         }
         lines.append("  gateways")
         lines.append("    \(rel(layout.gatewayServerCA.certificate))   CA of every gateway's server certificate")
-        lines.append("    \(rel(layout.gatewayClientCA.certificate))   CA of checkpoints and peer gateways")
+        lines.append("    \(rel(layout.gatewayClientCA.certificate))   CA of checkpoints, transfer agents and peer gateways")
         for city in DevCity.all {
             lines.append("    \(rel(layout.gatewayServer(city.region).certificate))   server, CN=gateway-\(city.region)")
             lines.append("    \(rel(layout.gatewayPeerClient(city.region).certificate))   peer client, CN=gateway-\(city.region)")
             lines.append("    \(rel(layout.checkpoint(city.region).certificate))   checkpoint, CN=checkpoint-\(city.region)-01")
+            lines.append("    \(rel(layout.transferAgent(city.region).certificate))   transfer agent, CN=transfer-agent-\(city.region)")
         }
         lines.append("  shanghai-signing/signing-key.pem, keys.json   Shanghai QR test signing key (kid ssm-test-1) and its JWK set")
         lines.append("  pseudonym.key, audit-signing.pem   the development gateway's pseudonym key and audit signing key (kept if present)")

@@ -72,7 +72,7 @@ struct DevPKITests {
             all += DevCity.all.map { layout.gatewayClient(of: $0.region, issuedBy: city) }
             all += [
                 layout.gatewayServer(city.region), layout.gatewayPeerClient(city.region),
-                layout.checkpoint(city.region),
+                layout.checkpoint(city.region), layout.transferAgent(city.region),
             ]
         }
         for files in all {
@@ -86,6 +86,10 @@ struct DevPKITests {
                 contentsOf: layout.gatewayClient(of: "310000", issuedBy: .hangzhou).certificate, encoding: .utf8))
         #expect(client.subject.description.contains("CN=gateway-310000"))
         #expect(try client.extensions.extendedKeyUsage?.contains(.clientAuth) == true)
+        let agent = try CertificateDigests.certificate(
+            fromPEM: String(contentsOf: layout.transferAgent("310000").certificate, encoding: .utf8))
+        #expect(agent.subject.description.contains("CN=transfer-agent-310000"))
+        #expect(try agent.extensions.extendedKeyUsage?.contains(.clientAuth) == true)
 
         try #require(OpenSSL.isAvailable)
         #expect(
