@@ -25,6 +25,11 @@ extension TransferService {
             outcome: outcome, explanation: explanation, answer: body)
     }
 
+    /// The stable code of a failure of the records, for a log line (never a value of a row).
+    static func storageCode(_ error: any Error) -> String {
+        (error as? StorageError)?.code.rawValue ?? "\(type(of: error))"
+    }
+
     /// A ledger record that repeats `stored`: its body, or its error (code and detail) for a failure.
     static func record(replaying stored: StoredTransfer) -> TransferLedger.Record {
         var fields = RequestTrace.Fields()

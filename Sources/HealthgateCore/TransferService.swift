@@ -92,8 +92,8 @@ public final class TransferService: Sendable {
         do {
             stored = try await records.lookup(requestID: request.requestID, now: clock.now())
         } catch {
-            logger.error("the transfer record could not be read; the transfer is not run", metadata: [
-                "error": "\(type(of: error))"])
+            logger.error("the transfer record could not be read; the transfer is not run",
+                         metadata: ["code": "\(Self.storageCode(error))"])
             let failure = HealthgateError(.internalError, "the transfer record could not be read", transient: true)
             return TransferLedger.Record(result: .failure(failure), fields: RequestTrace.Fields(),
                                          reachedDestination: false, fingerprint: fingerprint)
@@ -126,7 +126,7 @@ public final class TransferService: Sendable {
             }
         } catch {
             // The arrival is registered: the answer still leaves, and this process remembers it for repeats.
-            logger.error("the transfer could not be recorded", metadata: ["error": "\(type(of: error))"])
+            logger.error("the transfer could not be recorded", metadata: ["code": "\(Self.storageCode(error))"])
         }
         return record
     }

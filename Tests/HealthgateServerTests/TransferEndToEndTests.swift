@@ -321,8 +321,8 @@ extension TransferEndToEndTests {
             h.federation.shanghai.arrivalPolicy = .lenient
             let traveller = try h.addHangzhouHolder(color: "red", reason: "R21", quarantineDays: 14)
             let requestID = UUID()
-            let posted = try await h.transfer(qr: try h.federation.hangzhou.issueCode(for: traveller.handle),
-                                              idNumber: traveller.id, requestID: requestID, as: agent)
+            let qr = try h.federation.hangzhou.issueCode(for: traveller.handle)
+            let posted = try await h.transfer(qr: qr, idNumber: traveller.id, requestID: requestID, as: agent)
             #expect(posted.status == 409)
             let response = try await h.get("/v1/transfers/\(requestID.uuidString)", as: agent)
             #expect(response.status == 200)
@@ -334,6 +334,10 @@ extension TransferEndToEndTests {
             #expect(told["status"] as? String == "green")
             #expect(told["text"] as? String == posted.json["detail"] as? String)
             #expect((told["origin"] as? [String: Any])?["status"] as? String == "red")
+            // A repeat gets the same problem again, without a second registration.
+            let again = try await h.transfer(qr: qr, idNumber: traveller.id, requestID: requestID, as: agent)
+            #expect(again.status == 409)
+            #expect(try Self.canonical(again.json) == Self.canonical(posted.json))
             try h.expectStoredNowhere([traveller.id, "刘明"])
         }
     }
