@@ -1,9 +1,10 @@
 import CSQLite
 
-/// The gateway's one SQLite database file (WAL mode): the audit trail and the verification cache, in separate tables.
+/// The gateway's one SQLite database file (WAL mode): the audit trail, the verification cache and the transfer records,
+/// in separate tables.
 ///
 /// `open` creates the file if needed and migrates its schema (`PRAGMA user_version`); call it before the server starts,
-/// then build the `AuditLog` and the `VerificationCache` on it. Each of those opens its own connections, each on its
+/// then build the `AuditLog`, the `VerificationCache` and the `TransferStore` on it. Each of those opens its own connections, each on its
 /// own serial queue, so that a cache lookup never waits behind an audit commit.
 public final class StorageDatabase: Sendable {
     /// The database file.
