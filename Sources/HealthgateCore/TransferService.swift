@@ -20,7 +20,7 @@ import Logging
 /// city's arrival request; no log line, error detail, metric or stored row names them.
 public final class TransferService: Sendable {
     /// The shortest wait before retrying a transient failure of the arrival registration.
-    public static let minimumRetryDelay: Duration = .milliseconds(200)
+    public static let minimumRetryDelay: Duration = IssuerRetry.minimumDelay
 
     let configuration: ConfigStore
     let adapters: AdapterRegistry
@@ -247,12 +247,7 @@ public final class TransferService: Sendable {
                 return (outcome, receivedAt)
             } catch {
                 metrics.upstream(city: city.name, duration: .now - started, outcome: error.code.rawValue)
-                guard error.isTransient, attempt == 1 else { throw error }
-                var wait = Self.minimumRetryDelay
-                if let seconds = error.retryAfterSeconds { wait = max(wait, .seconds(seconds)) }
-                if let millis = error.retryAfterMilliseconds { wait = max(wait, .milliseconds(millis)) }
-                guard ContinuousClock.now + wait < deadline else { throw error }
-                do { try await Task.sleep(for: wait) } catch { throw .unavailable("the request was cancelled") }
+                try await IssuerRetry.wait(after: error, attempt: attempt, deadline: deadline)
             }
         }
     }

@@ -11,7 +11,7 @@ import Synchronization
 /// stale answers or Shanghai's signature-only result. Auditing is the caller's (the server's) last step.
 public final class VerificationService: Sendable {
     /// The shortest wait before retrying a transient failure (Hangzhou `SYSTEM_BUSY`, Beijing 2001).
-    public static let minimumRetryDelay: Duration = .milliseconds(200)
+    public static let minimumRetryDelay: Duration = IssuerRetry.minimumDelay
 
     let configuration: ConfigStore
     let adapters: AdapterRegistry
@@ -219,12 +219,7 @@ public final class VerificationService: Sendable {
                 if error.code == .issuerUnavailable, error.isTransient {
                     metrics.upstream(city: city.name, duration: .now - started, outcome: error.code.rawValue)
                 }
-                guard error.isTransient, attempt == 1 else { throw error }
-                var wait = Self.minimumRetryDelay
-                if let seconds = error.retryAfterSeconds { wait = max(wait, .seconds(seconds)) }
-                if let millis = error.retryAfterMilliseconds { wait = max(wait, .milliseconds(millis)) }
-                guard ContinuousClock.now + wait < deadline else { throw error }
-                do { try await Task.sleep(for: wait) } catch { throw .unavailable("the request was cancelled") }
+                try await IssuerRetry.wait(after: error, attempt: attempt, deadline: deadline)
             }
         }
     }

@@ -49,37 +49,22 @@ public struct GatewayRoutes: Sendable {
         var at: String?
     }
 
-    /// A verification result with the home city's rendering beside it.
+    /// A verification result with, beside its own fields, the home city's rendering (`local`, for a checkpoint) or
+    /// the issuer's digest of the holder's ID number (`idDigest`, for a peer's transfer: an extension
+    /// `FederationAdapter` reads, so that the asking gateway can check the traveller's identity).
     struct VerifyAnswer: Encodable {
         var result: VerificationResult
-        var local: LocalRendering?
+        var local: LocalRendering? = nil
+        var idDigest: String? = nil
 
         func encode(to encoder: any Encoder) throws {
             try result.encode(to: encoder)
-            if let local {
-                var container = encoder.container(keyedBy: Key.self)
-                try container.encode(local, forKey: .local)
-            }
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encodeIfPresent(local, forKey: .local)
+            try container.encodeIfPresent(idDigest, forKey: .idDigest)
         }
 
-        enum Key: String, CodingKey { case local }
-    }
-
-    /// A peer's verification result; for purpose `transfer` also `idDigest`, the issuer's digest of the holder's ID
-    /// number, so that the asking gateway can check the traveller's identity (an extension `FederationAdapter` reads).
-    struct PeerVerifyAnswer: Encodable {
-        var result: VerificationResult
-        var idDigest: String?
-
-        func encode(to encoder: any Encoder) throws {
-            try result.encode(to: encoder)
-            if let idDigest {
-                var container = encoder.container(keyedBy: Key.self)
-                try container.encode(idDigest, forKey: .idDigest)
-            }
-        }
-
-        enum Key: String, CodingKey { case idDigest }
+        enum Key: String, CodingKey { case local, idDigest }
     }
 
     /// The body, at most the configured limit (`payload-too-large` beyond it).
@@ -165,7 +150,7 @@ public struct GatewayRoutes: Sendable {
             $0.freshness = result.freshness
             $0.admits = result.admits
         }
-        return try json(PeerVerifyAnswer(result: result, idDigest: idDigest))
+        return try json(VerifyAnswer(result: result, idDigest: idDigest))
     }
 
     /// `POST /federation/v1/status-events`: drops the holder's cached entries, 204.

@@ -6,17 +6,12 @@ import HealthgateTransport
 /// A checkpoint of the demo: calls a gateway's `POST /v1/verify` over mutual TLS with a checkpoint certificate.
 public struct DemoCheckpoint: Sendable {
     /// The gateway's base URL.
-    public let gateway: URL
-    private let endpoint: EndpointConfiguration
-    private let client: CurlHTTPClient
+    public var gateway: URL { client.gateway }
+    private let client: DemoGatewayClient
 
     /// A checkpoint presenting `identity`, trusting `gatewayCA` for the gateway's server certificate.
     public init(gateway: URL, identity: DevCertificateFiles, gatewayCA: URL) throws {
-        self.gateway = gateway
-        endpoint = EndpointConfiguration(
-            baseURL: gateway, clientCertificateFile: identity.certificate.path, clientKeyFile: identity.privateKey.path,
-            trustedCAFile: gatewayCA.path, connectTimeout: .seconds(3), requestTimeout: .seconds(15))
-        client = try CurlHTTPClient(configuration: .init(maxConnectionsPerHost: 2, maxTotalConnections: 4))
+        client = try DemoGatewayClient(gateway: gateway, identity: identity, gatewayCA: gatewayCA)
     }
 
     /// What the gateway answered, read loosely for printing.
@@ -34,22 +29,14 @@ public struct DemoCheckpoint: Sendable {
     /// Verifies `qr` for `scene`.
     public func verify(qr: String, scene: String = "transport") async throws -> Answer {
         let body = JSONValue.object([("qr", .string(qr)), ("scene", .string(scene))]).bytes
-        let response = try await client.send(
-            TransportRequest(method: .post, path: "/v1/verify", headers: ["Content-Type": "application/json"], body: body),
-            endpoint: endpoint)
-        var fields: [String: String] = [:]
+        let answer = try await client.post("/v1/verify", body: body)
         var reasons: [String] = []
-        if let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] {
-            for (key, value) in object {
-                if let text = value as? String { fields[key] = text }
-                if let flag = value as? Bool { fields[key] = flag ? "true" : "false" }
-            }
-            for reason in object["reasons"] as? [[String: Any]] ?? [] {
-                let code = reason["code"] as? String ?? "?"
-                reasons.append((reason["native"] as? String).map { "\(code) (\($0))" } ?? code)
-            }
+        for reason in answer.object["reasons"] as? [[String: Any]] ?? [] {
+            let code = reason["code"] as? String ?? "?"
+            reasons.append((reason["native"] as? String).map { "\(code) (\($0))" } ?? code)
         }
-        return Answer(status: response.status, text: String(decoding: response.body, as: UTF8.self), fields: fields, reasons: reasons)
+        return Answer(status: answer.status, text: answer.text, fields: DemoGatewayClient.fields(of: answer.object),
+                      reasons: reasons)
     }
 
     /// Stops the client's curl thread.

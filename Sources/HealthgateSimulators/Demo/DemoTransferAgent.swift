@@ -12,9 +12,8 @@ public struct DemoTransferAgent: Sendable {
     public static func commonName(region: String) -> String { "transfer-agent-\(region)" }
 
     /// The gateway's base URL.
-    public let gateway: URL
-    private let endpoint: EndpointConfiguration
-    private let client: CurlHTTPClient
+    public var gateway: URL { client.gateway }
+    private let client: DemoGatewayClient
 
     /// Issues the agent's client certificate with the gateways' client CA of `layout`, written beside the
     /// checkpoint's as `gateways/<region>/transfer-agent-01.pem` (and `.key`).
@@ -29,11 +28,7 @@ public struct DemoTransferAgent: Sendable {
 
     /// An agent presenting `identity`, trusting `gatewayCA` for the gateway's server certificate.
     public init(gateway: URL, identity: DevCertificateFiles, gatewayCA: URL) throws {
-        self.gateway = gateway
-        endpoint = EndpointConfiguration(
-            baseURL: gateway, clientCertificateFile: identity.certificate.path, clientKeyFile: identity.privateKey.path,
-            trustedCAFile: gatewayCA.path, connectTimeout: .seconds(3), requestTimeout: .seconds(15))
-        client = try CurlHTTPClient(configuration: .init(maxConnectionsPerHost: 2, maxTotalConnections: 4))
+        client = try DemoGatewayClient(gateway: gateway, identity: identity, gatewayCA: gatewayCA)
     }
 
     /// What the gateway answered, read loosely for printing.
@@ -56,24 +51,16 @@ public struct DemoTransferAgent: Sendable {
             ("qr", .string(qr)), ("idNumber", .string(idNumber)), ("name", .string(name)),
             ("requestId", .string(requestID.uuidString.lowercased())),
         ]).bytes
-        let response = try await client.send(
-            TransportRequest(method: .post, path: "/v1/transfers", headers: ["Content-Type": "application/json"], body: body),
-            endpoint: endpoint)
-        var fields: [String: String] = [:]
+        let answer = try await client.post("/v1/transfers", body: body)
         var local: [String] = []
-        var origin: [String: String] = [:]
-        if let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] {
-            for (key, value) in object {
-                if let text = value as? String { fields[key] = text }
-            }
-            for (key, value) in (object["local"] as? [String: Any] ?? [:]).sorted(by: { $0.key < $1.key }) {
-                local.append("\(key)=\(value is NSNull ? "null" : "\(value)")")
-            }
-            for (key, value) in object["origin"] as? [String: Any] ?? [:] {
-                if let text = value as? String { origin[key] = text }
-            }
+        for (key, value) in (answer.object["local"] as? [String: Any] ?? [:]).sorted(by: { $0.key < $1.key }) {
+            local.append("\(key)=\(value is NSNull ? "null" : "\(value)")")
         }
-        return Answer(status: response.status, text: String(decoding: response.body, as: UTF8.self), fields: fields,
+        var origin: [String: String] = [:]
+        for (key, value) in answer.object["origin"] as? [String: Any] ?? [:] {
+            if let text = value as? String { origin[key] = text }
+        }
+        return Answer(status: answer.status, text: answer.text, fields: DemoGatewayClient.fields(of: answer.object),
                       local: local, origin: origin)
     }
 
