@@ -48,6 +48,8 @@ public struct GatewayServer: Sendable {
     public let invalidation: InvalidationService
     /// The transfer flow (`POST /v1/transfers`), with its in-memory ledger of request ids and its records.
     public let transfers: TransferService
+    /// The certificate and key the listener presents, re-read at each configuration reload.
+    public let serverIdentity = ServerIdentity()
     let identities: any IdentitySource
     let clock: any WallClock
     let logger: Logger
@@ -88,21 +90,18 @@ public struct GatewayServer: Sendable {
         return router
     }
 
-    /// The server TLS configuration: TLS 1.2+, client certificate required and verified against the client CAs.
-    public static func tlsConfiguration(_ listen: ListenConfiguration) throws -> TLSConfiguration {
-        let chain = try NIOSSLCertificate.fromPEMFile(listen.certificatePath)
-        let key: NIOSSLPrivateKey
-        if let env = listen.keyPassphraseEnv, let passphrase = ProcessInfo.processInfo.environment[env] {
-            key = try NIOSSLPrivateKey(file: listen.keyPath, format: .pem) { provide in provide(Array(passphrase.utf8)) }
-        } else {
-            key = try NIOSSLPrivateKey(file: listen.keyPath, format: .pem)
-        }
+    /// The server TLS configuration: TLS 1.2+, client certificate required and verified against the client CAs; each
+    /// handshake presents `identity`'s current certificate and key (those of `listen` until a reload replaces them).
+    public static func tlsConfiguration(_ listen: ListenConfiguration, identity: ServerIdentity) throws -> TLSConfiguration {
+        let initial = try ServerIdentity.read(listen)
+        identity.use(initial)
         var roots: [NIOSSLCertificate] = []
         for path in listen.clientCAPaths { roots += try NIOSSLCertificate.fromPEMFile(path) }
         var tls = TLSConfiguration.makeServerConfigurationWithMTLS(
-            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key), trustRoots: .certificates(roots))
+            certificateChain: initial.certificateChain ?? [], privateKey: initial.privateKey!, trustRoots: .certificates(roots))
         tls.minimumTLSVersion = .tlsv12
         tls.certificateVerification = .noHostnameVerification
+        tls.sslContextCallback = { _, promise in promise.succeed(identity.override) }
         return tls
     }
 
@@ -113,7 +112,7 @@ public struct GatewayServer: Sendable {
         return Application(
             router: makeRouter(),
             server: try .tls(.http1(configuration: .init(idleTimeout: .milliseconds(Int64(listen.headerTimeout.seconds * 1000)))),
-                             tlsConfiguration: Self.tlsConfiguration(listen)),
+                             tlsConfiguration: Self.tlsConfiguration(listen, identity: serverIdentity)),
             configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: nil),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
@@ -131,12 +130,16 @@ public struct GatewayServer: Sendable {
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) }, logger: logger)
     }
 
-    /// The configuration watcher: a valid new file rebuilds the adapters, then is swapped in.
+    /// The configuration watcher: a valid new file rebuilds the adapters and re-reads the listener's certificate and
+    /// key (a file that does not load refuses the whole reload), then is swapped in.
     public func makeConfigWatcher() -> ConfigWatcher {
         let adapters = adapters
         let clock = clock
+        let serverIdentity = serverIdentity
         return ConfigWatcher(store: configuration, loader: loader, logger: logger) { next in
+            let identity = try ServerIdentity.read(next.listen)
             try adapters.rebuild(from: next, now: clock.now())
+            serverIdentity.use(identity)
         }
     }
 
