@@ -181,68 +181,11 @@ func runShanghaiGateway(
 
 /// The demo gateway's configuration: the home city Shanghai, the three simulated cities, files in the work directory.
 enum DemoGatewayConfiguration {
-    /// Writes `healthgate.yaml`, the Shanghai key set, the pseudonym key and the audit signing key; returns the
-    /// configuration's path.
+    /// Writes `healthgate.yaml` and the keys it names into the work directory; returns the configuration's path.
     static func write(_ setup: DemoSetup) throws -> String {
-        let work = setup.workDirectory
-        try Data(ShanghaiSigningKey.jwkSet(setup.federation.shanghai.publishedKeys).bytes)
-            .write(to: work.appendingPathComponent("shanghai-keys.json"))
-        try Data(DemoKeys.newSecret()).write(to: work.appendingPathComponent("pseudonym.key"))
-        try Data(DemoKeys.newP256PrivateKeyPEM().utf8).write(to: work.appendingPathComponent("audit.pem"))
-        for name in ["pseudonym.key", "audit.pem"] {
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: work.appendingPathComponent(name).path)
-        }
-        func city(_ city: DevCity) -> String {
-            var lines = [
-                "  \(city.name):",
-                "    region: \"\(city.region)\"",
-                "    kind: \(city.name)",
-                "    baseURL: \(setup.cities[city]!.absoluteString)",
-                "    clientCertificate: pki/cities/\(city.name)/clients/gateway-310000.pem",
-                "    clientKey: pki/cities/\(city.name)/clients/gateway-310000.key",
-                "    caBundle: pki/cities/\(city.name)/ca.pem",
-                "    connectTimeoutMs: 1000",
-                "    deadlineMs: 3000",
-                "    maxResponseBytes: 65536",
-                "    freshnessSeconds: 30",
-                "    staleLimitSeconds: 300",
-            ]
-            if city == .shanghai { lines.append("    keySetFile: shanghai-keys.json") }
-            return lines.joined(separator: "\n")
-        }
-        let yaml = """
-            # The demo's Shanghai gateway (written by `healthgate demo`; paths relative to this file).
-            home: "310000"
-            listen:
-              host: 127.0.0.1
-              port: 0
-              certificate: pki/gateways/310000/server.pem
-              key: pki/gateways/310000/server.key
-              clientCAs: [pki/gateways/client-ca.pem, pki/cities/hangzhou/ca.pem, pki/cities/shanghai/ca.pem]
-              bodyLimitBytes: 16384
-              requestDeadlineMs: 8000
-            identities:
-              - {role: checkpoint, subjectCN: checkpoint-310000-01, issuerCA: pki/gateways/client-ca.pem}
-              - {role: peer-gateway, subjectCN: gateway-330100, issuerCA: pki/gateways/client-ca.pem}
-              - {role: peer-gateway, subjectCN: gateway-110000, issuerCA: pki/gateways/client-ca.pem}
-              - {role: transfer-agent, subjectCN: transfer-agent-310000, issuerCA: pki/gateways/client-ca.pem}
-              - {role: "notifier:330100", subjectCN: hangzhou-notifier, issuerCA: pki/cities/hangzhou/ca.pem}
-              - {role: "notifier:310000", subjectCN: shanghai-notifier, issuerCA: pki/cities/shanghai/ca.pem}
-            cities:
-            \(city(.hangzhou))
-            \(city(.shanghai))
-            \(city(.beijing))
-            database: healthgate.sqlite
-            pseudonymKeyFile: pseudonym.key
-            audit: {signingKeyFile: audit.pem, signEveryRecords: 100, signEverySeconds: 60}
-            ops: {host: 127.0.0.1, port: 0}
-            breaker: {failures: 5, openSeconds: 30}
-            reloadIntervalSeconds: 2
-
-            """
-        let path = work.appendingPathComponent("healthgate.yaml").path
-        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
+        var configuration = LocalFederationConfiguration(cityURLs: setup.cities.urls)
+        configuration.comment = "The demo's Shanghai gateway (written by `healthgate demo`; paths relative to this file)."
+        return try configuration.write(into: setup.workDirectory, federation: setup.federation)
     }
 }
 

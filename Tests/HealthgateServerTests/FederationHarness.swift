@@ -109,51 +109,22 @@ final class FederationHarness: Sendable {
         return harness
     }
 
+    /// The tests' configuration over cities on `ports`: tighter than the demo's (2 s per city call, no stale answers,
+    /// 6 s per request, the breaker opens after 3 failures, the file checked every second).
+    static func configuration(ports: [String: Int], overrides: Overrides) -> LocalFederationConfiguration {
+        var configuration = LocalFederationConfiguration(cityURLs: ports.mapValues { URL(string: "https://127.0.0.1:\($0)")! })
+        configuration.cityDeadlineMs = 2000
+        configuration.staleLimitSeconds = 0
+        configuration.requestDeadlineMs = 6000
+        configuration.breakerFailures = 3
+        configuration.reloadIntervalSeconds = 1
+        configuration.cityOverrides = overrides
+        return configuration
+    }
+
+    /// The YAML of `configuration(ports:overrides:)`.
     static func configYAML(ports: [String: Int], overrides: Overrides) -> String {
-        func city(_ name: String, region: String, extra: [String: String]) -> String {
-            var lines = [
-                "  \(name):",
-                "    region: \"\(region)\"",
-                "    kind: \(name)",
-                "    baseURL: https://127.0.0.1:\(ports[name]!)",
-                "    clientCertificate: pki/cities/\(name)/clients/gateway-310000.pem",
-                "    clientKey: pki/cities/\(name)/clients/gateway-310000.key",
-                "    caBundle: pki/cities/\(name)/ca.pem",
-            ]
-            var settings = ["connectTimeoutMs": "1000", "deadlineMs": "2000", "maxResponseBytes": "65536",
-                            "freshnessSeconds": "30", "staleLimitSeconds": "0"]
-            if name == "shanghai" { settings["keySetFile"] = "shanghai-keys.json" }
-            for (key, value) in extra { settings[key] = value }
-            for (key, value) in settings.sorted(by: { $0.key < $1.key }) { lines.append("    \(key): \(value)") }
-            return lines.joined(separator: "\n")
-        }
-        return """
-            home: "310000"
-            listen:
-              host: 127.0.0.1
-              port: 0
-              certificate: pki/gateways/310000/server.pem
-              key: pki/gateways/310000/server.key
-              clientCAs: [pki/gateways/client-ca.pem, pki/cities/hangzhou/ca.pem, pki/cities/shanghai/ca.pem]
-              bodyLimitBytes: 16384
-              requestDeadlineMs: 6000
-            identities:
-              - {role: checkpoint, subjectCN: checkpoint-310000-01, issuerCA: pki/gateways/client-ca.pem}
-              - {role: peer-gateway, subjectCN: gateway-330100, issuerCA: pki/gateways/client-ca.pem}
-              - {role: transfer-agent, subjectCN: transfer-agent-310000, issuerCA: pki/gateways/client-ca.pem}
-              - {role: "notifier:330100", subjectCN: hangzhou-notifier, issuerCA: pki/cities/hangzhou/ca.pem}
-              - {role: "notifier:310000", subjectCN: shanghai-notifier, issuerCA: pki/cities/shanghai/ca.pem}
-            cities:
-            \(city("hangzhou", region: "330100", extra: overrides["hangzhou"] ?? [:]))
-            \(city("shanghai", region: "310000", extra: overrides["shanghai"] ?? [:]))
-            \(city("beijing", region: "110000", extra: overrides["beijing"] ?? [:]))
-            database: healthgate.sqlite
-            pseudonymKeyFile: pseudonym.key
-            audit: {signingKeyFile: audit.pem, signEveryRecords: 100, signEverySeconds: 60}
-            ops: {host: 127.0.0.1, port: 0}
-            breaker: {failures: 3, openSeconds: 30}
-            reloadIntervalSeconds: 1
-            """
+        configuration(ports: ports, overrides: overrides).yaml
     }
 
     /// Stops this harness's gateway (its servers, then its storage) and starts a new one in this process on the same

@@ -36,7 +36,7 @@ struct GatewayProcessError: Error, CustomStringConvertible {
 
 /// The three simulated cities running in this process on 127.0.0.1, the development PKI and the files a gateway
 /// child process needs (keys, pseudonym secret, audit signing key, and the YAML written by
-/// `FederationHarness.configYAML`), all in a temp dir of their own.
+/// `FederationHarness.configuration`), all in a temp dir of their own.
 final class CityFederation: Sendable {
     let directory: URL
     let layout: DevPKILayout
@@ -87,22 +87,11 @@ final class CityFederation: Sendable {
                 if ports.count == 3 { break }
             }
 
-            try Data(ShanghaiSigningKey.jwkSet(federation.shanghai.publishedKeys).bytes)
-                .write(to: directory.appendingPathComponent("shanghai-keys.json"))
-            try Data((0..<32).map { _ in UInt8.random(in: 0...255) }).write(to: directory.appendingPathComponent("pseudonym.key"))
-            let auditKey = directory.appendingPathComponent("audit.pem")
-            try P256.Signing.PrivateKey().pemRepresentation.write(to: auditKey, atomically: true, encoding: .utf8)
-
-            let standard = "database: healthgate.sqlite"
-            var yaml = FederationHarness.configYAML(ports: ports, overrides: overrides)
-            guard yaml.contains(standard) else {
-                throw GatewayProcessError(description: "the harness configuration no longer has `\(standard)`")
-            }
-            yaml = yaml.replacingOccurrences(of: standard, with: "database: \(database)")
+            var configuration = FederationHarness.configuration(ports: ports, overrides: overrides)
+            configuration.database = database
+            let configPath = try configuration.write(into: directory, federation: federation)
             let databaseURL = directory.appendingPathComponent(database)
-            try FileManager.default.createDirectory(at: databaseURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-            let configPath = directory.appendingPathComponent("healthgate.yaml").path
-            try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
+            let auditKey = directory.appendingPathComponent("audit.pem")
             return CityFederation(directory: directory, layout: layout, federation: federation, configPath: configPath,
                                   databasePath: databaseURL.path, auditKeyPath: auditKey.path, group: group, task: task)
         } catch {
