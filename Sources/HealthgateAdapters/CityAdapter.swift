@@ -10,11 +10,15 @@ public struct NativeVerification: Sendable {
     public var holderRef: String
     /// The issuer's digest of the holder's ID number, present only for purpose `transfer`.
     public var idDigest: String?
+    /// The last instant the code itself is valid, when the answer says it (Hangzhou: `refresh_time` + 300 s) and it
+    /// cannot be told from the code alone.
+    public var codeValidUntil: Date?
 
-    public init(result: VerificationResult, holderRef: String, idDigest: String?) {
+    public init(result: VerificationResult, holderRef: String, idDigest: String?, codeValidUntil: Date? = nil) {
         self.result = result
         self.holderRef = holderRef
         self.idDigest = idDigest
+        self.codeValidUntil = codeValidUntil
     }
 }
 
@@ -114,6 +118,21 @@ public protocol CityAdapter: Sendable {
     /// A lower-case name for logs and metrics labels (`hangzhou`).
     var cityName: String { get }
 
+    /// What an answer of this city may be reused for from the cache: the exact code the issuer accepted (the default),
+    /// or, where the gateway itself checked the issuer's signature over the holder's id, that id.
+    ///
+    /// Never return a part of the code the gateway cannot check: a Beijing card number is printed in every code, and
+    /// only Beijing can check the rest.
+    func cacheKey(for code: RecognisedCode) -> String
+
+    /// Whether the issuer's answer may differ by the checkpoint's scene (Hangzhou's `industry_type`): then a cached
+    /// answer is reused only for the same scene. Defaults to `true`.
+    var decidesPerScene: Bool { get }
+
+    /// What the code itself says when the issuer cannot be reached (Shanghai's signed status: `signature-only`), or
+    /// `nil` (the default) when the code says nothing the gateway could check.
+    func offlineResult(for code: RecognisedCode, pseudonyms: PseudonymKey, allowDegradedAdmit: Bool) -> VerificationResult?
+
     /// Recognises this city's code and runs every local check (format, signature, expiry).
     /// Returns `nil` when the content is not of this city's shape at all; throws `code-malformed`, `code-forged` or
     /// `code-expired` when it is this city's but fails a check.
@@ -150,4 +169,16 @@ public protocol CityAdapter: Sendable {
     /// The body the city expects back when a notification was accepted (Hangzhou: `{"result_code":"SUCCESS"}` with 200;
     /// Shanghai: empty with 204).
     var notificationAcknowledgement: NativeResponse { get }
+}
+
+extension CityAdapter {
+    /// The exact code content: an answer is reused only for the very code the issuer judged.
+    public func cacheKey(for code: RecognisedCode) -> String { code.content }
+
+    /// `true`: unless an adapter says its city's request carries no scene, answers are cached per scene.
+    public var decidesPerScene: Bool { true }
+
+    /// `nil`: most codes carry nothing the gateway can check offline.
+    public func offlineResult(for code: RecognisedCode, pseudonyms: PseudonymKey,
+                              allowDegradedAdmit: Bool) -> VerificationResult? { nil }
 }

@@ -3,7 +3,7 @@ import HealthgateModel
 import Logging
 
 /// Applies "holder changed" events (a city's notification, a peer's status event): every cached entry of the holder is
-/// dropped before the event is acknowledged.
+/// dropped, and the announced status kept as the holder's newest notice, before the event is acknowledged.
 public struct InvalidationService: Sendable {
     let cache: any VerificationCaching
     let configuration: ConfigStore
@@ -28,7 +28,7 @@ public struct InvalidationService: Sendable {
             let dropped = try await cache.invalidate(
                 issuer: event.issuer,
                 holder: configuration.current.pseudonymKey.pseudonym(issuer: event.issuer, holderRef: event.holderRef),
-                now: clock.now())
+                status: event.status, changedAt: event.at, now: clock.now())
             metrics.invalidation(source: source)
             return dropped
         } catch {

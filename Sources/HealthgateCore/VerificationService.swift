@@ -8,7 +8,8 @@ import Synchronization
 
 /// The verify flow: recognise → local checks → cache → the issuer's adapter → transport (one retry of a transient
 /// failure) → canonical → cache store; with a per-city circuit breaker and, when the issuer is unavailable, bounded
-/// stale answers or Shanghai's signature-only result. Auditing is the caller's (the server's) last step.
+/// stale answers or what the code itself says (Shanghai's signature-only result), never less severe than the holder's
+/// newest notice. Auditing is the caller's (the server's) last step.
 public final class VerificationService: Sendable {
     /// The shortest wait before retrying a transient failure (Hangzhou `SYSTEM_BUSY`, Beijing 2001).
     public static let minimumRetryDelay: Duration = IssuerRetry.minimumDelay
@@ -105,11 +106,12 @@ public final class VerificationService: Sendable {
         }
         let now = clock.now()
         let policy = CachePolicy(freshnessBudget: city.freshness, staleLimit: city.staleLimit)
+        let key = Self.cacheKey(for: code, adapter: adapter, purpose: purpose)
         var staleEntry: VerificationResult?
-        if case .checkpoint = purpose {
+        if let key {
             var lookup = CacheLookup.miss
             do {
-                lookup = try await cache.lookup(issuer: code.issuer, holderKey: code.holderKey, now: now, policy: policy)
+                lookup = try await cache.lookup(key, codeValidUntil: code.validUntil, now: now, policy: policy)
             } catch {
                 logger.warning("cache lookup failed; asking the issuer", metadata: ["city": "\(city.name)"])
             }
@@ -132,8 +134,10 @@ public final class VerificationService: Sendable {
                                             trace: trace, deadline: deadline)
             breaker.recordSuccess()
             metrics.breaker(city: city.name, open: false)
-            if case .checkpoint = purpose { await store(live, code: code, city: city, askedAt: now, policy: policy) }
-            if case .checkpoint = purpose { metrics.cache(city: city.name, result: "miss") }
+            if let key {
+                await store(live, key: key, code: code, city: city, askedAt: now, policy: policy)
+                metrics.cache(city: city.name, result: "miss")
+            }
             return live.result
         } catch {
             if error.code == .issuerUnavailable {
@@ -141,7 +145,8 @@ public final class VerificationService: Sendable {
                     logger.warning("circuit breaker opened", metadata: ["city": "\(city.name)"])
                 }
                 metrics.breaker(city: city.name, open: breaker.isOpen())
-                if let degraded = degraded(code: code, stale: staleEntry, city: city, config: config) {
+                if let degraded = await degraded(code: code, adapter: adapter, stale: staleEntry, city: city,
+                                                 config: config) {
                     return degraded
                 }
             } else if error.code == .issuerError || error.code == .codeNotFound || error.code == .codeExpired
@@ -152,18 +157,38 @@ public final class VerificationService: Sendable {
         }
     }
 
-    /// The answer when the issuer is unavailable: a stale entry within the stale limit, or Shanghai's signed status.
-    func degraded(code: RecognisedCode, stale: VerificationResult?, city: CityConfiguration,
-                  config: GatewayConfiguration) -> VerificationResult? {
+    /// Where an answer for `code` may be cached and found: checkpoints only (a transfer is always live), keyed by the
+    /// adapter's cache key of the code and, when the issuer decides per scene, the scene.
+    static func cacheKey(for code: RecognisedCode, adapter: any CityAdapter, purpose: VerificationPurpose) -> CacheKey? {
+        guard case .checkpoint(let scene) = purpose else { return nil }
+        return CacheKey(issuer: code.issuer, code: adapter.cacheKey(for: code),
+                        scene: adapter.decidesPerScene ? scene.rawValue : nil)
+    }
+
+    /// The answer when the issuer is unavailable: a stale entry within the stale limit, or what the code itself says
+    /// (Shanghai's signed status); either bounded by the holder's newest notice, so never less severe than what the
+    /// issuer last announced.
+    func degraded(code: RecognisedCode, adapter: any CityAdapter, stale: VerificationResult?, city: CityConfiguration,
+                  config: GatewayConfiguration) async -> VerificationResult? {
+        let candidate: VerificationResult
         if let stale {
             metrics.cache(city: city.name, result: "stale")
-            return stale.with(freshness: .stale, allowDegradedAdmit: city.allowStaleAdmit)
+            candidate = stale.with(freshness: .stale, allowDegradedAdmit: city.allowStaleAdmit)
+        } else if let offline = adapter.offlineResult(for: code, pseudonyms: config.pseudonymKey,
+                                                      allowDegradedAdmit: city.allowSignatureOnlyAdmit) {
+            candidate = offline
+        } else {
+            return nil
         }
-        if city.kind == .shanghai {
-            return ShanghaiAdapter.signatureOnlyResult(for: code, pseudonyms: config.pseudonymKey,
-                                                       allowDegradedAdmit: city.allowSignatureOnlyAdmit)
+        let notice: HolderNotice?
+        do {
+            notice = try await cache.notice(issuer: candidate.issuer, holder: candidate.holder)
+        } catch {
+            // Without the notices the gateway cannot tell whether the issuer announced a worse status: no answer.
+            logger.warning("holder notices unreadable; no degraded answer", metadata: ["city": "\(city.name)"])
+            return nil
         }
-        return nil
+        return candidate.bounded(by: notice)
     }
 
     /// A live native verification (no cache): for transfers, which need the ID digest.
@@ -178,11 +203,14 @@ public final class VerificationService: Sendable {
                                     trace: trace, deadline: deadline)
     }
 
-    private func store(_ live: NativeVerification, code: RecognisedCode, city: CityConfiguration, askedAt: Date,
-                       policy: CachePolicy) async {
+    /// Stores a live answer under `key` until the earlier of the code's validity as the code tells it and as the
+    /// issuer's answer tells it; a code whose validity neither tells is not cached.
+    private func store(_ live: NativeVerification, key: CacheKey, code: RecognisedCode, city: CityConfiguration,
+                       askedAt: Date, policy: CachePolicy) async {
+        let bounds = [code.validUntil, live.codeValidUntil].compactMap { $0 }
+        guard let validUntil = bounds.min() else { return }
         do {
-            try await cache.store(live.result, holderKey: code.holderKey, validUntil: code.validUntil, askedAt: askedAt,
-                                  policy: policy)
+            try await cache.store(live.result, key: key, validUntil: validUntil, askedAt: askedAt, policy: policy)
         } catch {
             logger.warning("cache store failed", metadata: ["city": "\(city.name)"])
         }

@@ -153,11 +153,16 @@ public struct GatewayRoutes: Sendable {
         return try json(VerifyAnswer(result: result, idDigest: idDigest))
     }
 
-    /// `POST /federation/v1/status-events`: drops the holder's cached entries, 204.
+    /// `POST /federation/v1/status-events`: drops the holder's cached entries, 204; 403 `forbidden` when the event's
+    /// issuer is not the calling peer's own home city.
     func statusEvent(_ request: Request, context: GatewayRequestContext) async throws(HealthgateError) -> Response {
         let config = configuration.current
         let body = try await decode(StatusEventBody.self, request, limit: config.listen.bodyLimitBytes)
         guard let issuer = RegionCode(rawValue: body.issuer) else { throw .badRequest("issuer is not a region code") }
+        // A peer speaks only for its own home city (federation.md): the `gateway-<region>` of its certificate.
+        guard context.caller?.commonName == "gateway-\(issuer.rawValue)" else {
+            throw HealthgateError(.forbidden, "a peer gateway may announce status events only for its own home city")
+        }
         guard !body.holderRef.isEmpty, body.holderRef.utf8.count <= 128 else { throw .badRequest("holderRef is empty or too long") }
         let status = try body.status.map { word throws(HealthgateError) in
             guard let status = HealthStatus(rawValue: word) else { throw .badRequest("status is not a canonical status") }

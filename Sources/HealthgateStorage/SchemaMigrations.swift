@@ -91,6 +91,21 @@ enum SchemaMigrations {
         ) WITHOUT ROWID;
         CREATE INDEX transfers_by_created ON transfers(created_ms);
         """,
+        // 3: the cache answers for a code, not a holder (`CacheKey`): entries keyed by holder are dropped, since they
+        // could answer a code the issuer never saw; every entry needs the code's validity. A holder's newest notice
+        // is kept to bound degraded answers.
+        """
+        DELETE FROM cache_entries;
+        CREATE TABLE holder_notices (
+            issuer     TEXT    NOT NULL,
+            holder     TEXT    NOT NULL,
+            status     TEXT,
+            changed_ms INTEGER,
+            noticed_ms INTEGER NOT NULL,
+            PRIMARY KEY (issuer, holder)
+        ) WITHOUT ROWID;
+        CREATE INDEX holder_notices_by_time ON holder_notices(noticed_ms);
+        """,
     ]
 
     /// The version a database has once every step ran.

@@ -74,7 +74,7 @@ struct TransferStoreTests {
         }
     }
 
-    @Test("migrating a version-1 database keeps its audit and cache rows and adds the transfers table")
+    @Test("migrating a version-1 database keeps its audit rows, drops its per-holder cache rows, adds the later tables")
     func migrationFromVersion1() async throws {
         try await withTemporaryDirectory { dir in
             let path = dir.appendingPathComponent("healthgate.sqlite").path
@@ -82,26 +82,26 @@ struct TransferStoreTests {
             let database = try await openDatabase(in: dir)
             let log = AuditLog(database: database, signer: .generate())
             for n in 0..<20 { _ = try await log.append(Fixture.record(n)) }
-            let cache = VerificationCache(database: database)
-            let policy = CachePolicy(freshnessBudget: .seconds(3600))
-            try await cache.store(Fixture.result(holder: Fixture.holder("H-9"), asOf: t0), holderKey: "tok-9",
-                                  validUntil: nil, askedAt: t0, policy: policy)
+            // A cache entry of schema version 1: keyed per holder, with no validity.
+            try await rawSQL(path, """
+                INSERT INTO cache_entries (issuer, key, holder, result, as_of_ms, valid_until_ms, expires_ms)
+                VALUES ('330100', x'00', 'hg1:old', x'7b7d', 0, NULL, 9999999999999)
+                """)
             await log.close()
-            await cache.close()
             await database.close()
-            try await rawSQL(path, "DROP TABLE transfers; PRAGMA user_version = 1;")
+            try await rawSQL(path, "DROP TABLE transfers; DROP TABLE holder_notices; PRAGMA user_version = 1;")
             #expect(try await rawScalar(path, "PRAGMA user_version") == 1)
 
             let migrated = try await openDatabase(in: dir)
-            #expect(migrated.schemaVersion == 2)
+            #expect(migrated.schemaVersion == SchemaMigrations.latestVersion)
             #expect(try await rawScalar(path, "SELECT COUNT(*) FROM audit_records") == 20)
             let report = try await AuditVerifier(database: migrated).verify()
             #expect(report.isValid)
             #expect(report.recordsChecked == 20)
             let reopenedCache = VerificationCache(database: migrated)
-            let hit = try await reopenedCache.lookup(issuer: .hangzhou, holderKey: "tok-9", now: t0.addingTimeInterval(1),
-                                                     policy: policy)
-            #expect(hit != .miss)
+            // Step 3 drops entries cached per holder: under the code-keyed rule they could answer a code never seen.
+            #expect(try await reopenedCache.count() == 0)
+            #expect(try await reopenedCache.notice(issuer: .hangzhou, holder: Fixture.holder("H-9")) == nil)
             let store = TransferStore(database: migrated)
             let saved = try await store.save(transfer(created: t0))
             #expect(try await store.lookup(requestID: saved.requestID, now: t0) == saved)

@@ -100,14 +100,14 @@ struct StorageBenchmark {
             let result = VerificationResult(issuer: .shanghai, holder: holder, status: .green, reasons: Reason.absent(for: .green),
                                             statusSince: now.addingTimeInterval(-86400), observationEnds: nil, maskedName: "刘*",
                                             asOf: now, freshness: .live)
-            try await cache.store(result, holderKey: "sid-\(i)", validUntil: now.addingTimeInterval(600), askedAt: now, policy: policy)
+            try await cache.store(result, key: CacheKey(issuer: .shanghai, code: "sid-\(i)", scene: nil), validUntil: now.addingTimeInterval(600), askedAt: now, policy: policy)
         }
         var rows: [String] = []
         for (name, prefix) in [("hit", "sid-"), ("miss", "absent-")] {
             let count = 20_000
             let start = ContinuousClock.now
             for i in 0..<count {
-                let answer = try await cache.lookup(issuer: .shanghai, holderKey: "\(prefix)\(i % entries)", now: now, policy: policy)
+                let answer = try await cache.lookup(CacheKey(issuer: .shanghai, code: "\(prefix)\(i % entries)", scene: nil), codeValidUntil: nil, now: now, policy: policy)
                 if case .miss = answer, name == "hit" { throw BenchmarkFailure(message: "expected a hit") }
             }
             let serial = ContinuousClock.now - start
@@ -116,7 +116,7 @@ struct StorageBenchmark {
                 for t in 0..<16 {
                     group.addTask {
                         for i in stride(from: t, to: count, by: 16) {
-                            _ = try await cache.lookup(issuer: .shanghai, holderKey: "\(prefix)\(i % entries)", now: now, policy: policy)
+                            _ = try await cache.lookup(CacheKey(issuer: .shanghai, code: "\(prefix)\(i % entries)", scene: nil), codeValidUntil: nil, now: now, policy: policy)
                         }
                     }
                 }

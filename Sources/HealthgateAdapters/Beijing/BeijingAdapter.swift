@@ -22,6 +22,10 @@ public struct BeijingAdapter: CityAdapter {
 
     public init() {}
 
+    /// `false`: the query carries a purpose (checkpoint or transfer), never a scene. The cache key stays the whole
+    /// code: only Beijing can check its `check` part.
+    public var decidesPerScene: Bool { false }
+
     /// A Beijing code: card id, calendar-valid time, check; expired when older than 600 s or more than 60 s ahead of
     /// `now`. Holder key = the card id; valid until `generated` + 600 s.
     public func recognise(_ qr: String, now: Date) throws(HealthgateError) -> RecognisedCode? {

@@ -18,6 +18,9 @@ import HealthgateModel
 /// - `holderRef`: the answer's optional `holderRef` member when the peer sends one (an extension of the protocol),
 ///   else the code's own holder key (Shanghai `sid`, Beijing card id, Hangzhou token), which is what the peer's
 ///   `status-events` name for Shanghai and Beijing.
+/// - `codeValidUntil`: the answer's optional `codeValidUntil` member (an extension), the last instant the code itself
+///   is valid when only the issuer's answer tells it (Hangzhou's `refresh_time` + 300 s); without it such a code is
+///   never cached here.
 /// - `idDigest`: the answer's optional `idDigest` member (an extension; the canonical result has no digest), so a
 ///   transfer's identity check through a peer works only with peers that send it.
 public struct FederationAdapter: CityAdapter {
@@ -45,6 +48,12 @@ public struct FederationAdapter: CityAdapter {
     public func recognise(_ qr: String, now: Date) throws(HealthgateError) -> RecognisedCode? {
         try native.recognise(qr, now: now)
     }
+
+    /// The native adapter's key: what the gateway checked locally is the same whichever way the city is reached.
+    public func cacheKey(for code: RecognisedCode) -> String { native.cacheKey(for: code) }
+
+    /// `false`: the peer protocol carries no scene.
+    public var decidesPerScene: Bool { false }
 
     public func idDigest(of id: ResidentID, code: RecognisedCode, holderRef: String) -> String {
         native.idDigest(of: id, code: code, holderRef: holderRef)
@@ -107,7 +116,15 @@ public struct FederationAdapter: CityAdapter {
         if let digest = answer.idDigest, !HexText.isHex(digest, count: 64, lowerOnly: false) {
             throw .issuerError("the peer gateway for \(region) sent an idDigest that is not a hex SHA-256")
         }
-        return NativeVerification(result: result, holderRef: holderRef, idDigest: answer.idDigest?.lowercased())
+        var codeValidUntil: Date?
+        if let text = answer.codeValidUntil {
+            guard let date = ChinaTime.parseISO(text) else {
+                throw .issuerError("the peer gateway for \(region) sent a codeValidUntil that is not ISO 8601")
+            }
+            codeValidUntil = date
+        }
+        return NativeVerification(result: result, holderRef: holderRef, idDigest: answer.idDigest?.lowercased(),
+                                  codeValidUntil: codeValidUntil)
     }
 
     /// A canonical result, plus the two optional members a peer may add.
@@ -115,14 +132,16 @@ public struct FederationAdapter: CityAdapter {
         var result: VerificationResult
         var holderRef: String?
         var idDigest: String?
+        var codeValidUntil: String?
 
-        private enum Extension: String, CodingKey { case holderRef, idDigest }
+        private enum Extension: String, CodingKey { case holderRef, idDigest, codeValidUntil }
 
         init(from decoder: any Decoder) throws {
             result = try VerificationResult(from: decoder)
             let container = try decoder.container(keyedBy: Extension.self)
             holderRef = try container.decodeIfPresent(String.self, forKey: .holderRef)
             idDigest = try container.decodeIfPresent(String.self, forKey: .idDigest)
+            codeValidUntil = try container.decodeIfPresent(String.self, forKey: .codeValidUntil)
         }
     }
 

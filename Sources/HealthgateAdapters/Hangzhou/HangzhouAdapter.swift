@@ -48,6 +48,9 @@ public struct HangzhouAdapter: CityAdapter {
         } else {
             reasons = Reason.absent(for: status)
         }
+        // The token's own validity ends `tokenLifetime` after its `refresh_time`: no cached answer may outlive it.
+        let codeValidUntil = try HangzhouAnswer.time(data.refreshTime, field: "refresh_time")
+            .map { $0.addingTimeInterval(Self.tokenLifetime) }
         var digest: String?
         if let sent = data.idNoSHA256 {
             guard HangzhouVocabulary.isDigest(sent) else {
@@ -65,7 +68,7 @@ public struct HangzhouAdapter: CityAdapter {
             maskedName: data.userName.flatMap { $0.isEmpty ? nil : $0 },
             asOf: receivedAt,
             freshness: .live)
-        return NativeVerification(result: result, holderRef: holderRef, idDigest: digest)
+        return NativeVerification(result: result, holderRef: holderRef, idDigest: digest, codeValidUntil: codeValidUntil)
     }
 
     /// Lower-case hex SHA-256 of the UTF-8 bytes of `<ID number, upper case>|<code_content>` (`id_no_sha256`).

@@ -17,6 +17,7 @@ enum HangzhouWire {
         var codeColor: String?
         var holderRef: String?
         var userName: String?
+        var refreshTime: String?
         var colorTime: String?
         var colorReason: String?
         var quarantineUntil: String?
@@ -26,6 +27,7 @@ enum HangzhouWire {
             case codeColor = "code_color"
             case holderRef = "holder_ref"
             case userName = "user_name"
+            case refreshTime = "refresh_time"
             case colorTime = "color_time"
             case colorReason = "color_reason"
             case quarantineUntil = "quarantine_until"

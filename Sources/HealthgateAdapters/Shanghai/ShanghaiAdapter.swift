@@ -41,6 +41,19 @@ public struct ShanghaiAdapter: CityAdapter {
                               validUntil: token.expires, signedStatus: token.status, keyID: token.keyID)
     }
 
+    /// The holder's `sid`: the gateway checked Shanghai's signature over it, and Shanghai's status query is per `sid`,
+    /// so an answer holds for every genuine token of that holder (each token's own expiry is checked at recognition).
+    public func cacheKey(for code: RecognisedCode) -> String { code.holderKey }
+
+    /// `false`: the status query carries no scene.
+    public var decidesPerScene: Bool { false }
+
+    /// The token's own signed status when Shanghai cannot be reached (`signatureOnlyResult`).
+    public func offlineResult(for code: RecognisedCode, pseudonyms: PseudonymKey,
+                              allowDegradedAdmit: Bool) -> VerificationResult? {
+        Self.signatureOnlyResult(for: code, pseudonyms: pseudonyms, allowDegradedAdmit: allowDegradedAdmit)
+    }
+
     /// A `signature-only` result from a recognised Suishenma code, for when Shanghai cannot be reached: the token's own
     /// `st` as of its `iat`, no reasons beyond `Reason.absent(for:)`, admitting only when the deployment allows degraded
     /// admission. `nil` for a code that is not a recognised Suishenma token.
