@@ -17,16 +17,33 @@ public struct ConfigLoader: Sendable {
         self.environment = environment
     }
 
-    /// Loads `path`; paths inside are relative to the file's folder.
+    /// The largest configuration file read; a real one is a few kilobytes.
+    public static let maxFileBytes = 1 << 20
+
+    /// Loads `path`; paths inside are relative to the file's folder. Every key must be one the gateway knows.
     public func load(path: String) throws(ConfigValidationError) -> GatewayConfiguration {
         let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
         guard let data = FileManager.default.contents(atPath: absolute) else {
             throw ConfigValidationError(issues: [ConfigIssue("(file)", "cannot read \(absolute)")])
         }
         let modified = (try? FileManager.default.attributesOfItem(atPath: absolute)[.modificationDate] as? Date) ?? now()
+        guard data.count <= Self.maxFileBytes else {
+            throw ConfigValidationError(issues: [ConfigIssue("(file)", "larger than \(Self.maxFileBytes) bytes")])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigValidationError(issues: [ConfigIssue("(file)", "not UTF-8 text")])
+        }
         let file: ConfigFile
         do {
-            file = try YAMLDecoder().decode(ConfigFile.self, from: data)
+            guard let root = try Yams.compose(yaml: text) else {
+                throw ConfigValidationError(issues: [ConfigIssue("(file)", "empty")])
+            }
+            // Unknown keys (at any depth) and alias bombs are refused before anything is decoded.
+            let unknown = ConfigKeyChecker.issues(in: root)
+            guard unknown.isEmpty else { throw ConfigValidationError(issues: unknown) }
+            file = try YAMLDecoder().decode(ConfigFile.self, from: root)
+        } catch let error as ConfigValidationError {
+            throw error
         } catch let error as DecodingError {
             throw ConfigValidationError(issues: [Self.issue(from: error)])
         } catch {

@@ -19,6 +19,9 @@ struct ConfigValidator {
         self.environment = environment
     }
 
+    /// A city's per-attempt deadline when the file gives none.
+    static let defaultCityDeadlineMs = 5_000
+
     mutating func fail(_ path: String, _ message: String) { issues.append(ConfigIssue(path, message)) }
 
     func resolve(_ path: String) -> String {
@@ -172,6 +175,8 @@ struct ConfigValidator {
             }
             if identity.subjectCN == nil, identity.fingerprint == nil {
                 fail(key, "give subjectCN, fingerprint, or both")
+            } else if identity.fingerprint == nil, identity.issuerCA == nil {
+                fail("\(key).issuerCA", "missing: a subject CN alone would be trusted from every CA in listen.clientCAs; name the CA that issues it, or pin a fingerprint")
             }
             var fingerprint: String?
             if let raw = identity.fingerprint {
@@ -271,6 +276,17 @@ struct ConfigValidator {
         let breakerOpen = positive(breaker.openSeconds, "breaker.openSeconds", default: 30)
         let reload = positive(file.reloadIntervalSeconds, "reloadIntervalSeconds", default: 2)
 
+        // Timing that cannot work as written.
+        for (name, city) in (file.cities ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let deadline = city.deadlineMs ?? Self.defaultCityDeadlineMs
+            if deadline > requestDeadline {
+                fail("listen.requestDeadlineMs", "shorter than cities.\(name).deadlineMs (\(deadline) ms): that city's answer could never arrive in time")
+            }
+        }
+        if headerTimeout > requestDeadline {
+            fail("listen.headerTimeoutMs", "longer than listen.requestDeadlineMs (\(requestDeadline) ms)")
+        }
+
         guard issues.isEmpty, let home, let serverCertPath, let serverKeyPath, let pseudonymKey, let signingKeyPath else {
             throw ConfigValidationError(issues: issues.isEmpty ? [ConfigIssue("(file)", "incomplete")] : issues)
         }
@@ -333,7 +349,7 @@ struct ConfigValidator {
             if !valid { fail("\(key).pin", "not a pin of the form sha256//<base64 of 32 bytes>") }
         }
         let connect = positive(city.connectTimeoutMs, "\(key).connectTimeoutMs", default: 2_000)
-        let deadline = positive(city.deadlineMs, "\(key).deadlineMs", default: 5_000)
+        let deadline = positive(city.deadlineMs, "\(key).deadlineMs", default: Self.defaultCityDeadlineMs)
         if connect > deadline { fail("\(key).connectTimeoutMs", "longer than the deadline (\(deadline) ms)") }
         let maxBytes = positive(city.maxResponseBytes, "\(key).maxResponseBytes", default: 1 << 20)
         let freshness = city.freshnessSeconds ?? 30
