@@ -30,16 +30,16 @@ struct PeerEndToEndTests {
             let checkpoint = try await h.post("/federation/v1/verify", json: String(decoding: body, as: UTF8.self), as: h.checkpoint)
             #expect(checkpoint.status == 403)
 
-            // A status event drops the cached entry: the next verify is live again.
-            let sqr = try h.federation.shanghai.issueCode(for: "green-clear")
-            _ = try await h.verify(sqr)
-            #expect(try await h.verify(sqr).json["freshness"] as? String == "cached")
-            let sid = try #require(h.federation.shanghai.holder("green-clear")?.sid)
-            let event = "{\"issuer\":\"310000\",\"holderRef\":\"\(sid)\",\"status\":\"red\",\"at\":\"2020-03-02T11:20:00+08:00\"}"
+            // A status event from the holder's own city's gateway drops the cached entry: the next verify is live again.
+            let hqr = try h.federation.hangzhou.issueCode(for: "green-R00")
+            _ = try await h.verify(hqr)
+            #expect(try await h.verify(hqr).json["freshness"] as? String == "cached")
+            let ref = try #require(h.federation.hangzhou.holder("green-R00")?.holderRef(forRegion: "310000"))
+            let event = "{\"issuer\":\"330100\",\"holderRef\":\"\(ref)\",\"status\":\"red\",\"at\":\"2020-03-02T11:20:00+08:00\"}"
             let accepted = try await h.post("/federation/v1/status-events", json: event, as: peer)
             #expect(accepted.status == 204)
-            #expect(try await h.verify(sqr).json["freshness"] as? String == "live")
-            let malformed = try await h.post("/federation/v1/status-events", json: "{\"issuer\":\"31\"}", as: peer)
+            #expect(try await h.verify(hqr).json["freshness"] as? String == "live")
+            let malformed = try await h.post("/federation/v1/status-events", json: "{\"issuer\":\"33\"}", as: peer)
             #expect(malformed.status == 400)
         }
     }

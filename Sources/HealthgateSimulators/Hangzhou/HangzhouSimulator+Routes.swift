@@ -61,7 +61,9 @@ extension HangzhouSimulator {
             let industry = body.industry_type, Self.industryTypes.contains(industry),
             let requestTime = body.request_time, LocalTime.parseDashed(requestTime) != nil
         else { return Self.answer("INVALID_PARAM") }
-        guard let callerRegion = await context.caller()?.gatewayRegion, callerRegion == cityCode else {
+        guard let callerRegion = await context.caller()?.gatewayRegion, callerRegion == cityCode,
+            !refusedIndustryTypes.contains(industry)
+        else {
             return Self.answer("NO_PERMISSION")
         }
         guard let token = Self.token(of: content) else { return Self.answer("INVALID_PARAM") }

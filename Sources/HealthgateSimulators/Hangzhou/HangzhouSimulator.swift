@@ -30,6 +30,7 @@ public final class HangzhouSimulator: SimulatedCity {
     public let notifier: Notifier
     let store: Mutex<Store>
     private let policy = Mutex(ArrivalPolicy.faithful)
+    private let refused = Mutex<Set<String>>([])
 
     /// A Hangzhou with the seeded population; notifications go through `notificationSender` (none when `nil`).
     public init(
@@ -52,6 +53,13 @@ public final class HangzhouSimulator: SimulatedCity {
     public var arrivalPolicy: ArrivalPolicy {
         get { policy.withLock { $0 } }
         set { policy.withLock { $0 = newValue } }
+    }
+
+    /// The `industry_type`s this Hangzhou answers `NO_PERMISSION` for, whoever asks (none unless a test says so): a
+    /// city's per-scene decision.
+    public var refusedIndustryTypes: Set<String> {
+        get { refused.withLock { $0 } }
+        set { refused.withLock { $0 = newValue } }
     }
 
     /// Every holder, seeded and arrived.
