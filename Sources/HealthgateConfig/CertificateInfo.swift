@@ -14,6 +14,8 @@ public struct CertificateInfo: Sendable {
     public var subjectCN: String?
     /// The subject as an RFC 4514 string.
     public var subject: String
+    /// Whether the certificate carries EKU clientAuth (read once: the request path asks on every request).
+    public let isClientCertificate: Bool
 
     /// Parses DER bytes.
     public init(der: [UInt8]) throws {
@@ -24,6 +26,7 @@ public struct CertificateInfo: Sendable {
         }.joined()
         self.subject = String(describing: certificate.subject)
         self.subjectCN = Self.commonName(of: certificate.subject)
+        self.isClientCertificate = (try? certificate.extensions.extendedKeyUsage)?.contains(.clientAuth) ?? false
     }
 
     /// The first common name of a distinguished name.

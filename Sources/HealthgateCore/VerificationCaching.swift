@@ -9,10 +9,11 @@ public protocol VerificationCaching: Sendable {
     /// The entry for `key` judged at `now` under the city's `policy`: fresh, stale, or a miss; never past
     /// `codeValidUntil`.
     func lookup(_ key: CacheKey, codeValidUntil: Date?, now: Date, policy: CachePolicy) async throws -> CacheLookup
-    /// Stores a live result; refused (`false`) when the holder was invalidated after `askedAt`.
+    /// Stores a live result; refused (`false`) when the holder was invalidated after `askedAt`. With `durably: false`
+    /// it returns once a lookup can find the entry, without waiting for the durable write.
     @discardableResult
     func store(_ result: VerificationResult, key: CacheKey, validUntil: Date, askedAt: Date,
-               policy: CachePolicy) async throws -> Bool
+               policy: CachePolicy, durably: Bool) async throws -> Bool
     /// Drops every entry of a holder and keeps the announced status as its newest notice; returns how many entries.
     @discardableResult
     func invalidate(issuer: RegionCode, holder: HolderPseudonym, status: HealthStatus?, changedAt: Date?,
@@ -30,7 +31,7 @@ public struct NoCache: VerificationCaching {
         .miss
     }
     public func store(_ result: VerificationResult, key: CacheKey, validUntil: Date, askedAt: Date,
-                      policy: CachePolicy) async throws -> Bool { false }
+                      policy: CachePolicy, durably: Bool) async throws -> Bool { false }
     public func invalidate(issuer: RegionCode, holder: HolderPseudonym, status: HealthStatus?, changedAt: Date?,
                            now: Date) async throws -> Int { 0 }
     public func notice(issuer: RegionCode, holder: HolderPseudonym) async throws -> HolderNotice? { nil }

@@ -210,7 +210,8 @@ public final class VerificationService: Sendable {
         let bounds = [code.validUntil, live.codeValidUntil].compactMap { $0 }
         guard let validUntil = bounds.min() else { return }
         do {
-            try await cache.store(live.result, key: key, validUntil: validUntil, askedAt: askedAt, policy: policy)
+            try await cache.store(live.result, key: key, validUntil: validUntil, askedAt: askedAt, policy: policy,
+                                  durably: false)
         } catch {
             logger.warning("cache store failed", metadata: ["city": "\(city.name)"])
         }

@@ -20,6 +20,7 @@ public struct GatewayMiddleware: RouterMiddleware {
     let clock: any WallClock
     let metrics: GatewayMetrics
     let logger: Logger
+    let roleCache = RoleCache()
 
     public init(configuration: ConfigStore, identities: any IdentitySource, audit: any AuditRecording,
                 clock: any WallClock = SystemWallClock(), metrics: GatewayMetrics = GatewayMetrics(),
@@ -36,7 +37,7 @@ public struct GatewayMiddleware: RouterMiddleware {
         async throws -> Response {
         let started = ContinuousClock.now
         let receivedAt = clock.now()
-        let config = configuration.current
+        let (config, generation) = configuration.currentWithGeneration
         var context = context
         context.deadline = started + config.listen.requestDeadline
         let route = RoutePolicy.route(method: request.method.rawValue, path: request.uri.path, configuration: config)
@@ -45,7 +46,8 @@ public struct GatewayMiddleware: RouterMiddleware {
         var response: Response
         var errorCode: String?
         do throws(HealthgateError) {
-            let caller = try await authenticate(request, context: context, config: config, now: receivedAt)
+            let caller = try await authenticate(request, context: context, config: config, generation: generation,
+                                                now: receivedAt)
             context.caller = caller
             guard let route else { throw HealthgateError(.notFound, "no such endpoint") }
             guard !caller.roles.isDisjoint(with: route.roles) else {
@@ -95,8 +97,8 @@ public struct GatewayMiddleware: RouterMiddleware {
 
     /// The caller from the verified certificate; `unauthenticated` without one, or with one that is not a valid
     /// client certificate now.
-    func authenticate(_ request: Request, context: Context, config: GatewayConfiguration, now: Date)
-        async throws(HealthgateError) -> CallerIdentity {
+    func authenticate(_ request: Request, context: Context, config: GatewayConfiguration, generation: UInt64,
+                      now: Date) async throws(HealthgateError) -> CallerIdentity {
         let certificate: CertificateInfo?
         do {
             certificate = try await identities.peerCertificate(for: request, context: context)
@@ -107,11 +109,12 @@ public struct GatewayMiddleware: RouterMiddleware {
         guard certificate.isValid(at: now) else {
             throw HealthgateError(.unauthenticated, "the client certificate is expired or not yet valid")
         }
-        guard certificate.hasExtendedKeyUsage(.clientAuth) else {
+        guard certificate.isClientCertificate else {
             throw HealthgateError(.unauthenticated, "the client certificate lacks EKU clientAuth")
         }
         return CallerIdentity(subject: certificate.subject, commonName: certificate.subjectCN,
-                              fingerprint: certificate.fingerprint, roles: config.roles(for: certificate))
+                              fingerprint: certificate.fingerprint,
+                              roles: roleCache.roles(for: certificate, configuration: config, generation: generation))
     }
 
     /// The role recorded in the audit: the one the route allowed, else every role the caller has.

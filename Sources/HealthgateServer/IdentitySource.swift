@@ -2,6 +2,7 @@ import Hummingbird
 import HealthgateConfig
 import NIOCore
 import NIOSSL
+import Synchronization
 
 /// Where the caller's certificate comes from. In production only the TLS connection's verified peer certificate
 /// (`TLSPeerIdentitySource`); tests in `.router` mode, which has no TLS, inject a certificate.
@@ -11,13 +12,36 @@ public protocol IdentitySource: Sendable {
 }
 
 /// The certificate NIOSSL verified during the handshake; request headers (`X-SSL-Client-*`) are never consulted.
-public struct TLSPeerIdentitySource: IdentitySource {
+///
+/// A peer certificate cannot change within a TLS connection, so it is read and parsed once per connection and kept
+/// until the connection closes (a renegotiation is never offered: NIOSSL refuses it by default).
+public final class TLSPeerIdentitySource: IdentitySource {
+    /// The parsed certificate of each open connection, by channel.
+    private let connections = Mutex<[ObjectIdentifier: CertificateInfo]>([:])
+
     public init() {}
 
     public func peerCertificate(for request: Request, context: GatewayRequestContext) async throws -> CertificateInfo? {
-        guard let certificate = try await context.channel.nioSSL_peerCertificate().get() else { return nil }
-        return try CertificateInfo(der: certificate.toDERBytes())
+        let channel = context.channel
+        let key = ObjectIdentifier(channel)
+        if let known = connections.withLock({ $0[key] }) { return known }
+        guard let certificate = try await channel.nioSSL_peerCertificate().get() else { return nil }
+        let parsed = try CertificateInfo(der: certificate.toDERBytes())
+        let stored = connections.withLock { map -> Bool in
+            guard channel.isActive else { return false }  // closing: its close callback may already have run
+            map[key] = parsed
+            return true
+        }
+        if stored {
+            channel.closeFuture.whenComplete { [weak self] _ in
+                _ = self?.connections.withLock { $0.removeValue(forKey: key) }
+            }
+        }
+        return parsed
     }
+
+    /// The number of connections whose certificate is kept (tests).
+    public var connectionCount: Int { connections.withLock { $0.count } }
 }
 
 /// A fixed certificate per request, chosen by a closure: for `.router` test mode only.

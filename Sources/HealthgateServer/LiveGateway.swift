@@ -11,6 +11,8 @@ import Logging
 public struct LiveGateway: Sendable {
     public let server: GatewayServer
     public let database: StorageDatabase
+    /// The cache's own database file (`cacheDatabasePath(for:)`), so that its writes never take turns with the audit.
+    public let cacheDatabase: StorageDatabase
     public let audit: AuditLog
     public let cache: VerificationCache
     public let transfers: TransferStore
@@ -27,7 +29,8 @@ public struct LiveGateway: Sendable {
                              sealing: AuditSealingPolicy(everyRecords: config.audit.signEveryRecords,
                                                          interval: config.audit.signEvery),
                              witness: AuditHeadWitness(path: config.audit.headsPath))
-        let cache = VerificationCache(database: database)
+        let cacheDatabase = try await StorageDatabase.open(path: Self.cacheDatabasePath(for: config.databasePath))
+        let cache = VerificationCache(database: cacheDatabase)
         let transfers = TransferStore(database: database)
         let client = try CurlHTTPClient(logger: logger)
         let path = config.databasePath
@@ -38,8 +41,14 @@ public struct LiveGateway: Sendable {
                        TransferPurger(store: transfers, clock: clock, logger: logger)])
         let server = try GatewayServer(configuration: configuration, dependencies: dependencies, identities: identities,
                                        clock: clock, loader: loader, logger: logger)
-        return LiveGateway(server: server, database: database, audit: audit, cache: cache, transfers: transfers,
-                           client: client)
+        return LiveGateway(server: server, database: database, cacheDatabase: cacheDatabase, audit: audit, cache: cache,
+                           transfers: transfers, client: client)
+    }
+
+    /// The cache's database beside the main one: `healthgate.sqlite` → `healthgate-cache.sqlite`. It holds cached
+    /// answers (pseudonyms, never codes or ID numbers), invalidations and holder notices; deleting it loses only those.
+    public static func cacheDatabasePath(for databasePath: String) -> String {
+        databasePath.hasSuffix(".sqlite") ? String(databasePath.dropLast(7)) + "-cache.sqlite" : databasePath + "-cache"
     }
 
     /// Whether the database file and its folder can be written.
@@ -59,6 +68,7 @@ public struct LiveGateway: Sendable {
         await cache.close()
         await transfers.close()
         await database.close()
+        await cacheDatabase.close()
         client.shutdown()
     }
 }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import HealthgateModel
+import Synchronization
 
 /// The verification cache: canonical results the issuer gave for one code (and scene), with per-city freshness
 /// budgets, a bounded stale window, and invalidation of every entry of a holder at once.
@@ -23,7 +24,13 @@ import HealthgateModel
 ///
 /// **Errors are never cached:** `store` takes only a `VerificationResult`.
 ///
-/// Lookups run on their own connection and queue (WAL readers never wait for writers); writes on another.
+/// **Two tiers.** Every entry lives in memory (`HotCacheEntries`: decoded results, bounded) and in SQLite. Lookups are
+/// answered from memory alone, once the entries a previous process stored have been loaded (the first lookup loads
+/// them; until then it reads SQLite). A `store(durably: false)` inserts in memory at once and writes SQLite behind,
+/// batched, so that a verify never waits for a cache write; invalidations are durable before they return.
+/// Put the cache in its own database file: its writes then never take turns with the audit's commits.
+///
+/// SQLite work runs on its own connections and queues (WAL readers never wait for writers).
 public final class VerificationCache: Sendable {
     /// The database the cache lives in (tables `cache_entries`, `cache_invalidations`).
     public let database: StorageDatabase
@@ -35,18 +42,44 @@ public final class VerificationCache: Sendable {
     let writer: SQLiteQueue
     let reader: SQLiteQueue
 
-    /// A cache on `database`. Opens no connection yet.
+    /// Where the memory tier stands: its entries, and whether the stored entries were loaded into it.
+    struct HotState {
+        var entries: HotCacheEntries
+        var loadStarted = false
+        var loaded = false
+    }
+    let hot: Mutex<HotState>
+    /// Entries stored in memory and not yet written to SQLite, and whether a flush is scheduled.
+    let behind = Mutex<(writes: [PendingWrite], scheduled: Bool)>(([], false))
+    /// How many write-behind batches SQLite refused (the entries stay in memory).
+    let behindFailures = Atomic<Int>(0)
+
+    /// One entry waiting for its SQLite write.
+    struct PendingWrite: Sendable {
+        var issuer: String
+        var digest: [UInt8]
+        var holder: String
+        var encoded: [UInt8]
+        var asOfMs: Int64
+        var validUntilMs: Int64
+        var expiresMs: Int64
+        var askedAtMs: Int64
+    }
+
+    /// A cache on `database`, holding at most `memoryCapacity` entries in memory. Opens no connection yet.
     public init(database: StorageDatabase, invalidationMemory: Duration = .seconds(600),
-                noticeMemory: Duration = .seconds(86_400)) {
+                noticeMemory: Duration = .seconds(86_400), memoryCapacity: Int = 50_000) {
         self.database = database
         self.invalidationMemory = invalidationMemory
         self.noticeMemory = noticeMemory
+        self.hot = Mutex(HotState(entries: HotCacheEntries(capacity: memoryCapacity)))
         self.writer = database.makeQueue(label: "healthgate.cache.writer", synchronous: .normal)
         self.reader = database.makeQueue(label: "healthgate.cache.reader", synchronous: .normal)
     }
 
-    /// Closes the cache's connections.
+    /// Writes what is still behind, then closes the cache's connections.
     public func close() async {
+        await flushBehind()
         await writer.close()
         await reader.close()
     }
@@ -57,6 +90,60 @@ public final class VerificationCache: Sendable {
         async throws(StorageError) -> CacheLookup
     {
         let digest = key.digest
+        let nowMs = AuditRow.milliseconds(now)
+        let budgetMs = policy.freshnessBudget.milliseconds
+        let retentionMs = max(budgetMs, policy.staleLimit.milliseconds)
+        let codeValidUntilMs = codeValidUntil.map(AuditRow.milliseconds)
+        let (found, loaded, startLoad) = hot.withLock { state -> (HotCacheEntries.Entry?, Bool, Bool) in
+            let found = state.entries.lookup(digest, issuer: key.issuer, codeValidUntilMs: codeValidUntilMs, nowMs: nowMs,
+                                             retentionMs: retentionMs)
+            let start = !state.loadStarted
+            state.loadStarted = true
+            return (found, state.loaded, start)
+        }
+        if startLoad { await loadStored(nowMs: nowMs) }
+        if let found {
+            return found.asOfMs + budgetMs >= nowMs ? .fresh(found.result.with(freshness: .cached))
+                : .stale(found.result.with(freshness: .stale))
+        }
+        if loaded { return .miss }
+        return try await durableLookup(key, digest: digest, codeValidUntil: codeValidUntil, now: now, policy: policy)
+    }
+
+    /// Loads the unexpired stored entries into memory (once, at the first lookup); entries stored in memory since are
+    /// newer and kept.
+    private func loadStored(nowMs: Int64) async {
+        let rows = try? await reader.run { (db) throws(StorageError) -> [([UInt8], HotCacheEntries.Entry)] in
+            try db.withStatement("""
+                SELECT key, holder, result, as_of_ms, valid_until_ms, expires_ms FROM cache_entries
+                WHERE expires_ms > ?1 AND valid_until_ms IS NOT NULL
+                """) { (s) throws(StorageError) -> [([UInt8], HotCacheEntries.Entry)] in
+                try s.bind(nowMs, at: 1)
+                var rows: [([UInt8], HotCacheEntries.Entry)] = []
+                while try s.step() {
+                    guard let result = try? JSONDecoder().decode(VerificationResult.self, from: Data(s.blob(2) ?? []))
+                    else { continue }
+                    rows.append((s.blob(0) ?? [], HotCacheEntries.Entry(
+                        result: result, holder: s.text(1) ?? "", asOfMs: s.int64(3), validUntilMs: s.int64(4),
+                        expiresMs: s.int64(5))))
+                }
+                return rows
+            }
+        }
+        hot.withLock { state in
+            for (digest, entry) in rows ?? [] where state.entries.entries[digest] == nil {
+                // The stored row survived every invalidation SQLite saw; memory's own are checked at lookup.
+                _ = state.entries.insert(entry, digest: digest, askedAtMs: entry.asOfMs, nowMs: nowMs)
+            }
+            state.loaded = rows != nil
+            if rows == nil { state.loadStarted = false }  // try again at the next lookup
+        }
+    }
+
+    /// The lookup in SQLite, before the stored entries are in memory.
+    private func durableLookup(_ key: CacheKey, digest: [UInt8], codeValidUntil: Date?, now: Date, policy: CachePolicy)
+        async throws(StorageError) -> CacheLookup
+    {
         let issuer = key.issuer.rawValue
         let nowMs = AuditRow.milliseconds(now)
         let budgetMs = policy.freshnessBudget.milliseconds
@@ -96,9 +183,11 @@ public final class VerificationCache: Sendable {
     ///   - askedAt: when the core started asking the issuer. If the holder was invalidated at or after it, the result
     ///     may predate the change and is not stored.
     ///   - policy: the city's policy; the entry is purged at `min(asOf + max(budget, staleLimit), validUntil)`.
+    ///   - durably: `true` waits for the SQLite write; `false` returns once the entry is in memory and writes SQLite
+    ///     behind (a verify never waits for a cache write).
     @discardableResult
     public func store(_ result: VerificationResult, key: CacheKey, validUntil: Date, askedAt: Date,
-                      policy: CachePolicy) async throws(StorageError) -> Bool {
+                      policy: CachePolicy, durably: Bool = true) async throws(StorageError) -> Bool {
         guard result.issuer == key.issuer, result.freshness == .live else { return false }
         let digest = key.digest
         let asOfMs = AuditRow.milliseconds(result.asOf)
@@ -112,8 +201,27 @@ public final class VerificationCache: Sendable {
         let encoded = Array(json)
         let issuer = result.issuer.rawValue
         let holder = result.holder.rawValue
+        let entry = HotCacheEntries.Entry(result: result, holder: holder, asOfMs: asOfMs, validUntilMs: validUntilMs,
+                                          expiresMs: expiresMs)
+        let inMemory = hot.withLock { state in
+            state.entries.insert(entry, digest: digest, askedAtMs: askedAtMs, nowMs: asOfMs)
+        }
+        guard inMemory else { return false }
+        let pending = PendingWrite(issuer: issuer, digest: digest, holder: holder, encoded: encoded, asOfMs: asOfMs,
+                                   validUntilMs: validUntilMs, expiresMs: expiresMs, askedAtMs: askedAtMs)
+        guard durably else {
+            writeBehind(pending)
+            return true
+        }
         return try await writer.run { (db) throws(StorageError) -> Bool in
-            try db.transaction { () throws(StorageError) -> Bool in
+            try db.transaction { () throws(StorageError) -> Bool in try Self.write(pending, db: db) }
+        }
+    }
+
+    /// Inserts one entry unless its holder was invalidated at or after the answer was asked for; call on the writer,
+    /// inside a transaction.
+    static func write(_ entry: PendingWrite, db: SQLiteConnection) throws(StorageError) -> Bool {
+        let issuer = entry.issuer, holder = entry.holder, askedAtMs = entry.askedAtMs
                 let invalidatedAt = try db.withStatement("SELECT at_ms FROM cache_invalidations WHERE issuer = ?1 AND holder = ?2") {
                     (s) throws(StorageError) -> Int64? in
                     try s.bind(issuer, at: 1)
@@ -126,16 +234,47 @@ public final class VerificationCache: Sendable {
                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
                     """) { (s) throws(StorageError) in
                     try s.bind(issuer, at: 1)
-                    try s.bind(digest, at: 2)
+                    try s.bind(entry.digest, at: 2)
                     try s.bind(holder, at: 3)
-                    try s.bind(encoded, at: 4)
-                    try s.bind(asOfMs, at: 5)
-                    try s.bind(validUntilMs, at: 6)
-                    try s.bind(expiresMs, at: 7)
+                    try s.bind(entry.encoded, at: 4)
+                    try s.bind(entry.asOfMs, at: 5)
+                    try s.bind(entry.validUntilMs, at: 6)
+                    try s.bind(entry.expiresMs, at: 7)
                     try s.step()
                 }
                 return true
+    }
+
+    /// Queues an entry for SQLite; the first one schedules a flush shortly after, which writes the whole batch in one
+    /// transaction.
+    private func writeBehind(_ entry: PendingWrite) {
+        let schedule = behind.withLock { state -> Bool in
+            state.writes.append(entry)
+            defer { state.scheduled = true }
+            return !state.scheduled
+        }
+        guard schedule else { return }
+        Task {
+            try? await Task.sleep(for: .milliseconds(20))
+            await self.flushBehind()
+        }
+    }
+
+    /// Writes every queued entry in one transaction (each still checked against the invalidations).
+    func flushBehind() async {
+        let batch = behind.withLock { state -> [PendingWrite] in
+            defer { state = ([], false) }
+            return state.writes
+        }
+        guard !batch.isEmpty else { return }
+        do {
+            try await writer.run { (db) throws(StorageError) in
+                try db.transaction { () throws(StorageError) in
+                    for entry in batch { _ = try Self.write(entry, db: db) }
+                }
             }
+        } catch {
+            behindFailures.add(1, ordering: .relaxed)
         }
     }
 
@@ -147,6 +286,7 @@ public final class VerificationCache: Sendable {
                            changedAt: Date? = nil, now: Date) async throws(StorageError) -> Int {
         let nowMs = AuditRow.milliseconds(now)
         let changedMs = changedAt.map(AuditRow.milliseconds)
+        let droppedInMemory = hot.withLock { $0.entries.invalidate(issuer: issuer, holder: holder.rawValue, atMs: nowMs) }
         return try await writer.run { (db) throws(StorageError) -> Int in
             try db.execute("PRAGMA synchronous = FULL")
             defer { try? db.execute("PRAGMA synchronous = NORMAL") }
@@ -181,7 +321,7 @@ public final class VerificationCache: Sendable {
                     try s.bind(nowMs, at: 5)
                     try s.step()
                 }
-                return removed
+                return max(removed, droppedInMemory)
             }
         }
     }
@@ -208,6 +348,8 @@ public final class VerificationCache: Sendable {
         let nowMs = AuditRow.milliseconds(now)
         let forgetBeforeMs = nowMs - invalidationMemory.milliseconds
         let noticeMemory = self.noticeMemory.milliseconds
+        hot.withLock { $0.entries.purge(nowMs: nowMs, forgetBeforeMs: forgetBeforeMs) }
+        await flushBehind()
         return try await writer.run { (db) throws(StorageError) -> Int in
             try db.transaction { () throws(StorageError) -> Int in
                 let removed = try db.withStatement("DELETE FROM cache_entries WHERE expires_ms <= ?1") { (s) throws(StorageError) -> Int in
@@ -227,6 +369,12 @@ public final class VerificationCache: Sendable {
             }
         }
     }
+
+    /// The number of entries in memory (tests, metrics).
+    public var memoryCount: Int { hot.withLock { $0.entries.entries.count } }
+
+    /// The number of write-behind batches SQLite refused since start (metrics).
+    public var writeBehindFailures: Int { behindFailures.load(ordering: .relaxed) }
 
     /// The number of entries stored (tests, metrics).
     public func count() async throws(StorageError) -> Int {
