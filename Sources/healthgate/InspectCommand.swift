@@ -41,6 +41,10 @@ struct InspectCommand: ParsableCommand {
     @Argument(help: "The QR content exactly as scanned (quote it: Beijing's contains '|').")
     var qrContent: String
 
+    func validate() throws {
+        guard ExplanationLanguage(rawValue: lang) != nil else { throw ValidationError("--lang must be zh-CN or en") }
+    }
+
     func run() throws {
         let instant = now.map { Date(timeIntervalSince1970: TimeInterval($0)) } ?? Date()
         let keySet: ShanghaiKeySet
@@ -54,9 +58,7 @@ struct InspectCommand: ParsableCommand {
         let recogniser = QRRecogniser(adapters: [
             HangzhouAdapter(), ShanghaiAdapter(keys: ShanghaiKeyStore(keySet)), BeijingAdapter(),
         ])
-        guard let language = ExplanationLanguage(rawValue: lang) else {
-            throw ValidationError("--lang must be zh-CN or en")
-        }
+        let language = ExplanationLanguage(rawValue: lang) ?? .fallback
         var inspection = recogniser.inspect(qrContent, now: instant)
         if inspection.error == nil, let code = try? recogniser.recognise(qrContent, now: instant),
            let explanation = Self.explanation(of: code, language: language, issuer: issuingCity(code.issuer), now: instant) {
@@ -91,14 +93,11 @@ struct InspectCommand: ParsableCommand {
         loadedConfiguration()?.issuingCity(region) ?? IssuingCity(region: region)
     }
 
-    /// The explanation (JSON, sorted keys) of what `code` itself says: its signed status as a signature-only answer
-    /// vouched for when the code was made; `nil` for a code that carries no status of its own.
+    /// The explanation (JSON, sorted keys) of what `code` itself says (`RecognisedCode.ownExplanation`); `nil` for a
+    /// code that carries no status of its own.
     static func explanation(of code: RecognisedCode, language: ExplanationLanguage, issuer: IssuingCity, now: Date)
         -> String? {
-        guard let status = code.signedStatus else { return nil }
-        let explanation = Explanation(status: status, reasons: Reason.absent(for: status), observationEnds: nil,
-                                      freshness: .signatureOnly,
-                                      asOf: code.issuedAt ?? now, issuer: issuer, language: language, now: now)
+        guard let explanation = code.ownExplanation(issuer: issuer, language: language, now: now) else { return nil }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(explanation)).map { String(decoding: $0, as: UTF8.self) }
