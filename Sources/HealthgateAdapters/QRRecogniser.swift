@@ -78,7 +78,9 @@ public struct QRRecogniser: Sendable {
         /// The object as one line of JSON with sorted keys (non-ASCII kept as is).
         public var json: String {
             let encoded = fields.mapValues(Self.json).merging(encodedMembers) { _, encoded in encoded }
-            let members = encoded.sorted { $0.key < $1.key }.map { key, value in JSONObjectWriter.quoted(key) + ":" + value }
+            let members = encoded.sorted { $0.key < $1.key }.map { key, value in
+                JSONObjectWriter.quoted(key) + ":" + value
+            }
             return "{" + members.joined(separator: ",") + "}"
         }
 

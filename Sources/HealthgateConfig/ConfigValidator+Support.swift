@@ -30,7 +30,8 @@ extension ConfigValidator {
         if let url = value.url {
             let parsed = URL(string: url)
             if url.count > Self.maxSupportURLLength || parsed?.scheme != "https" || (parsed?.host ?? "").isEmpty {
-                fail("\(key).url", "must be an https:// URL with a host, at most \(Self.maxSupportURLLength) characters")
+                fail("\(key).url",
+                     "must be an https:// URL with a host, at most \(Self.maxSupportURLLength) characters")
                 valid = false
             }
         }

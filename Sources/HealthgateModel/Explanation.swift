@@ -20,6 +20,7 @@ public struct Explanation: Hashable, Codable, Sendable {
     /// What the traveller can do next, naming the issuing city's health-code service when one is configured.
     public var whatNext: String
 
+    /// An explanation of these words, as rendered elsewhere (or decoded).
     public init(lang: ExplanationLanguage, text: String, status: String, reasons: [String], observationEnds: String?,
                 whatNext: String) {
         self.lang = lang

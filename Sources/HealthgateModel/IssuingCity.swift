@@ -10,6 +10,7 @@ public struct IssuingCity: Hashable, Sendable {
     /// The city's health-code service, when configured.
     public var support: SupportContact?
 
+    /// The city of `region`; an empty `support` counts as none.
     public init(region: RegionCode, configuredName: String? = nil, support: SupportContact? = nil) {
         self.region = region
         self.configuredName = configuredName

@@ -6,6 +6,7 @@ public struct SupportContact: Hashable, Codable, Sendable {
     /// The service's web page (`https://…`).
     public var url: String?
 
+    /// A contact with what is known of it.
     public init(phone: String? = nil, url: String? = nil) {
         self.phone = phone
         self.url = url
