@@ -66,6 +66,8 @@ public struct QRRecogniser: Sendable {
         public var fields: [String: LocalRendering.Value]
         /// Why recognition failed, or `nil`.
         public var error: HealthgateError?
+        /// Members whose values are already JSON (an explanation object), by name.
+        public var encodedMembers: [String: String] = [:]
 
         /// An inspection of these members.
         public init(fields: [String: LocalRendering.Value], error: HealthgateError?) {
@@ -75,8 +77,9 @@ public struct QRRecogniser: Sendable {
 
         /// The object as one line of JSON with sorted keys (non-ASCII kept as is).
         public var json: String {
-            let members = fields.sorted { $0.key < $1.key }.map { key, value in
-                JSONObjectWriter.quoted(key) + ":" + Self.json(value)
+            let encoded = fields.mapValues(Self.json).merging(encodedMembers) { _, encoded in encoded }
+            let members = encoded.sorted { $0.key < $1.key }.map { key, value in
+                JSONObjectWriter.quoted(key) + ":" + value
             }
             return "{" + members.joined(separator: ",") + "}"
         }

@@ -41,6 +41,8 @@ public struct ConfigFile: Codable, Sendable {
         public var allowSignatureOnlyAdmit: Bool?
         public var keySetFile: String?
         public var keyRefreshSeconds: Int?
+        /// The city's health-code service, named to travellers its colours refuse (`ConfigFile.Support`).
+        public var support: Support?
     }
 
     /// The tamper-evident audit trail.

@@ -380,6 +380,7 @@ struct ConfigValidator {
             fail("\(key).keySetFile", "only Shanghai (directly or through its gateway) has a key set")
         }
         let refresh = positive(city.keyRefreshSeconds, "\(key).keyRefreshSeconds", default: 3600)
+        let support = support(city.support, "\(key).support")
         guard let region, let kind, let certPath, let keyPath, let caPath, !baseURL.isEmpty else { return nil }
         return CityConfiguration(
             name: name, region: region, kind: kind, baseURL: baseURL, clientCertificatePath: certPath,
@@ -387,7 +388,7 @@ struct ConfigValidator {
             connectTimeout: .milliseconds(connect), deadline: .milliseconds(deadline), maxResponseBytes: maxBytes,
             freshness: .seconds(max(freshness, 0)), staleLimit: .seconds(max(stale, 0)),
             allowStaleAdmit: city.allowStaleAdmit ?? false, allowSignatureOnlyAdmit: city.allowSignatureOnlyAdmit ?? false,
-            keySetPath: keySetPath, keyRefreshInterval: .seconds(refresh))
+            keySetPath: keySetPath, keyRefreshInterval: .seconds(refresh), support: support)
     }
 }
 

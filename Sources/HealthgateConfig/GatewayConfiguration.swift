@@ -115,6 +115,8 @@ public struct CityConfiguration: Sendable {
     public var keySetPath: String?
     /// How often the key set is refreshed from the city.
     public var keyRefreshInterval: Duration
+    /// The city's health-code service, named in explanations of the colours it gives (`support:`), when configured.
+    public var support: SupportContact? = nil
 }
 
 /// The audit trail's signing policy.

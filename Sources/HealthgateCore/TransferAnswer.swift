@@ -3,17 +3,23 @@ import HealthgateAdapters
 import HealthgateModel
 
 /// The answer of `POST /v1/transfers`: the home city's result (the canonical fields, as `/v1/verify` answers them),
-/// plus `requestId`, `explanation`, `local` (the home city's own words), `reasonTranslations` (each origin reason in
-/// the home vocabulary, fallbacks marked lossy), `origin` (the origin city's live result) and `replayed`.
+/// plus `requestId`, `explanation` (what the traveller is told, in the asking request's language), `local` (the home
+/// city's own words), `reasonTranslations` (each origin reason in the home vocabulary, fallbacks marked lossy),
+/// `origin` (the origin city's live result) and `replayed`.
 ///
 /// Encoded once, with sorted keys, when the transfer completes; that body is stored and every repeat answers it again
-/// with `replayed` set to true.
+/// with `replayed` set to true, and with the explanation rendered again when the repeat asks for another language.
 public struct TransferAnswer: Encodable, Sendable {
     /// The completed transfer.
     public let outcome: TransferOutcome
+    /// What the traveller is told about the home city's result.
+    public let explanation: Explanation
 
-    /// The answer of `outcome`.
-    public init(_ outcome: TransferOutcome) { self.outcome = outcome }
+    /// The answer of `outcome`, explained by `explanation`.
+    public init(_ outcome: TransferOutcome, explanation: Explanation) {
+        self.outcome = outcome
+        self.explanation = explanation
+    }
 
     enum Key: String, CodingKey { case requestId, explanation, local, reasonTranslations, origin, replayed }
 
@@ -21,7 +27,7 @@ public struct TransferAnswer: Encodable, Sendable {
         try outcome.result.encode(to: encoder)
         var container = encoder.container(keyedBy: Key.self)
         try container.encode(outcome.requestID.uuidString.lowercased(), forKey: .requestId)
-        try container.encode(outcome.explanation, forKey: .explanation)
+        try container.encode(explanation, forKey: .explanation)
         try container.encode(outcome.local, forKey: .local)
         try container.encode(outcome.translations, forKey: .reasonTranslations)
         try container.encode(outcome.origin, forKey: .origin)
@@ -55,6 +61,20 @@ public struct TransferAnswer: Encodable, Sendable {
             return Array(body[..<start]) + Array(#""replayed":true"#.utf8) + Array(body[(start + pattern.count)...])
         }
         return body
+    }
+
+    /// `body` with its top-level `explanation` in `language`: unchanged when it already is (or when the body has no
+    /// explanation, as a problem has not); else the result the body holds, explained again by `explain`, in place of
+    /// the old explanation (every other byte unchanged).
+    public static func explained(_ body: [UInt8], in language: ExplanationLanguage,
+                                 by explain: (VerificationResult) -> Explanation) -> [UInt8] {
+        guard let range = JSONMembers.valueRange(of: "explanation", in: body) else { return body }
+        let already = Array(#"{"lang":""#.utf8) + Array(language.rawValue.utf8) + [UInt8(ascii: "\"")]
+        if body[range].starts(with: already) { return body }
+        guard let result = try? JSONDecoder().decode(VerificationResult.self, from: Data(body)),
+              let encoded = try? encoder.encode(explain(result))
+        else { return body }
+        return JSONMembers.replacing(range, in: body, with: Array(encoded))
     }
 
     static var encoder: JSONEncoder {

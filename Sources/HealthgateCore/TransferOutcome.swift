@@ -28,7 +28,4 @@ public struct TransferOutcome: Sendable {
         self.local = local
         self.replayed = replayed
     }
-
-    /// One line a traveller can read: "yellow: key-area travel; observation ends 9 March".
-    public var explanation: String { result.explanation }
 }

@@ -3,20 +3,18 @@ import HealthgateModel
 import HealthgateStorage
 
 extension TransferService {
-    /// The record of a run that reached the home city: both cities' results, the outcome word, the explanation (the
-    /// home city's decision in words, or the error's detail) and the answer body. `nil` without both results.
-    static func stored(_ request: TransferRequest, fingerprint: String, run: TransferRun, body: [UInt8], now: Date)
-        -> StoredTransfer? {
+    /// The record of a run that reached the home city: both cities' results, the outcome word, what the traveller was
+    /// told (`told`: the explanation's text in the asking request's language, or the error's detail) and the answer
+    /// body. `nil` without both results.
+    static func stored(_ request: TransferRequest, fingerprint: String, run: TransferRun, body: [UInt8], told: String,
+                       now: Date) -> StoredTransfer? {
         guard let origin = run.progress.origin, let home = run.progress.home else { return nil }
-        let outcome: String, explanation: String
+        let outcome: String
         switch run.result {
-        case .success(let done):
-            outcome = StoredTransfer.done
-            explanation = done.explanation
-        case .failure(let error):
-            outcome = error.code.rawValue
-            explanation = error.detail
+        case .success: outcome = StoredTransfer.done
+        case .failure(let error): outcome = error.code.rawValue
         }
+        let explanation = told
         return StoredTransfer(
             requestID: request.requestID, created: now, fingerprint: fingerprint, originIssuer: origin.issuer,
             originHolder: origin.holder, originStatus: origin.status, originReasons: origin.reasons,

@@ -48,14 +48,15 @@ public final class TransferService: Sendable {
     }
 
     /// Runs the transfer (or repeats the answer of an earlier one with the same request id and content, from memory or
-    /// from the record). `deadline` bounds the whole flow, retries included; `trace` receives what the audit record
-    /// needs. The same request id with other content is `bad-request`.
-    public func transfer(_ request: TransferRequest, trace: RequestTrace, deadline: ContinuousClock.Instant)
-        async throws(HealthgateError) -> TransferReply {
+    /// from the record). The answer's explanation is in `language`. `deadline` bounds the whole flow, retries
+    /// included; `trace` receives what the audit record needs. The same request id with other content is
+    /// `bad-request`.
+    public func transfer(_ request: TransferRequest, language: ExplanationLanguage = .fallback, trace: RequestTrace,
+                         deadline: ContinuousClock.Instant) async throws(HealthgateError) -> TransferReply {
         trace.update { $0.purpose = VerificationPurpose.transfer.description }
         let fingerprint = TransferFingerprint(key: configuration.current.pseudonymKey)(request)
         let (task, joined) = await ledger.begin(request.requestID, now: clock.now()) { [self] in
-            await resolve(request, fingerprint: fingerprint, deadline: deadline)
+            await resolve(request, fingerprint: fingerprint, language: language, deadline: deadline)
         }
         let record = await task.value
         if !joined, !record.reachedDestination { await ledger.forget(request.requestID, task: task) }
@@ -72,7 +73,10 @@ public final class TransferService: Sendable {
             fields.admits = record.fields.admits
             if !replayed { fields.upstreamAttempts = record.fields.upstreamAttempts }
         }
-        let body = try record.result.get()
+        let config = configuration.current
+        let body = TransferAnswer.explained(try record.result.get(), in: language) { [clock] result in
+            Explanation(result, issuer: config.issuingCity(result.issuer), language: language, now: clock.now())
+        }
         return TransferReply(requestID: request.requestID, replayed: replayed,
                              body: replayed ? TransferAnswer.markingReplayed(body) : body)
     }
@@ -86,8 +90,8 @@ public final class TransferService: Sendable {
 
     /// The record of `request`'s id when one is stored, else one run of the flow, recorded when it reached the home
     /// city. Never throws (the error is part of the record).
-    func resolve(_ request: TransferRequest, fingerprint: String, deadline: ContinuousClock.Instant) async
-        -> TransferLedger.Record {
+    func resolve(_ request: TransferRequest, fingerprint: String, language: ExplanationLanguage,
+                 deadline: ContinuousClock.Instant) async -> TransferLedger.Record {
         let stored: StoredTransfer?
         do {
             stored = try await records.lookup(requestID: request.requestID, now: clock.now())
@@ -104,9 +108,13 @@ public final class TransferService: Sendable {
                                            fields: run.fields, reachedDestination: run.progress.reachedDestination,
                                            fingerprint: fingerprint)
         let body: [UInt8]
+        let told: String
         switch run.result {
         case .success(let outcome):
-            do throws(HealthgateError) { body = try TransferAnswer(outcome).body } catch {
+            let explanation = Explanation(outcome.result, issuer: configuration.current.issuingCity(outcome.result.issuer),
+                                          language: language, now: clock.now())
+            told = explanation.text
+            do throws(HealthgateError) { body = try TransferAnswer(outcome, explanation: explanation).body } catch {
                 record.result = .failure(error)
                 return record
             }
@@ -114,9 +122,10 @@ public final class TransferService: Sendable {
         case .failure(let error):
             record.result = .failure(error)
             body = TransferAnswer.problemBody(error)
+            told = error.detail
         }
         guard run.progress.reachedDestination, let stored = Self.stored(request, fingerprint: fingerprint, run: run,
-                                                                       body: body, now: clock.now())
+                                                                       body: body, told: told, now: clock.now())
         else { return record }
         do {
             let kept = try await records.save(stored)

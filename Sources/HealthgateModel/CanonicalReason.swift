@@ -10,22 +10,6 @@ public enum CanonicalReason: String, CaseIterable, Codable, Sendable {
     case missedCheckIn = "missed-check-in"
     case underReview = "under-review"
     case other
-
-    /// A short English phrase for explanations ("key-area travel").
-    public var phrase: String {
-        switch self {
-        case .none: "nothing abnormal"
-        case .keyAreaTravel: "key-area travel"
-        case .closeContact: "close contact"
-        case .confirmedOrSuspected: "confirmed or suspected case"
-        case .medicalObservation: "medical observation"
-        case .authorityDecision: "authority decision"
-        case .symptoms: "symptoms reported"
-        case .missedCheckIn: "missed check-in"
-        case .underReview: "under review"
-        case .other: "other reason"
-        }
-    }
 }
 
 /// A reason as the gateway carries it: the canonical code and the native code it came from.

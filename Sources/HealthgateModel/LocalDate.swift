@@ -48,13 +48,6 @@ public struct LocalDate: Hashable, Comparable, Codable, Sendable, CustomStringCo
     /// `yyyyMMdd` (Beijing).
     public var compact: String { String(format: "%04d%02d%02d", year, month, day) }
 
-    /// "9 March": for explanations to a person.
-    public var spoken: String {
-        let names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                     "November", "December"]
-        return "\(day) \(names[month - 1])"
-    }
-
     /// The first instant of this local day.
     public var startOfDay: Date { ChinaTime.date(year: year, month: month, day: day)! }
 

@@ -45,20 +45,6 @@ public struct VerificationResult: Hashable, Codable, Sendable {
         return copy
     }
 
-    /// One line a person can read: "yellow: key-area travel; observation ends 9 March".
-    public var explanation: String {
-        var text = status.rawValue
-        let phrases = reasons.filter { $0.code != .none }.map(\.code.phrase)
-        if !phrases.isEmpty { text += ": " + phrases.joined(separator: ", ") }
-        if let observationEnds { text += "; observation ends \(observationEnds.spoken)" }
-        switch freshness {
-        case .live, .cached: break
-        case .stale: text += " (stale: the issuer could not be reached)"
-        case .signatureOnly: text += " (from the code's own signature; the issuer was not asked)"
-        }
-        return text
-    }
-
     private enum CodingKeys: String, CodingKey {
         case issuer, holder, status, admits, reasons, statusSince, observationEnds, maskedName, asOf, freshness
     }

@@ -12,13 +12,16 @@ public struct GatewayRoutes: Sendable {
     let adapters: AdapterRegistry
     let verification: VerificationService
     let invalidation: InvalidationService
+    /// Dates the age of a stale or signature-only answer in its explanation.
+    let clock: any WallClock
 
     public init(configuration: ConfigStore, adapters: AdapterRegistry, verification: VerificationService,
-                invalidation: InvalidationService) {
+                invalidation: InvalidationService, clock: any WallClock = SystemWallClock()) {
         self.configuration = configuration
         self.adapters = adapters
         self.verification = verification
         self.invalidation = invalidation
+        self.clock = clock
     }
 
     /// Adds the routes to `router`.
@@ -49,22 +52,30 @@ public struct GatewayRoutes: Sendable {
         var at: String?
     }
 
-    /// A verification result with, beside its own fields, the home city's rendering (`local`, for a checkpoint) or
-    /// the issuer's digest of the holder's ID number (`idDigest`, for a peer's transfer: an extension
-    /// `FederationAdapter` reads, so that the asking gateway can check the traveller's identity).
+    /// A verification result with, beside its own fields, what the traveller is told (`explanation`, in the language
+    /// the caller accepts), the home city's rendering (`local`, for a checkpoint) or the issuer's digest of the
+    /// holder's ID number (`idDigest`, for a peer's transfer: an extension `FederationAdapter` reads, so that the
+    /// asking gateway can check the traveller's identity).
     struct VerifyAnswer: Encodable {
         var result: VerificationResult
+        var explanation: Explanation
         var local: LocalRendering? = nil
         var idDigest: String? = nil
 
         func encode(to encoder: any Encoder) throws {
             try result.encode(to: encoder)
             var container = encoder.container(keyedBy: Key.self)
+            try container.encode(explanation, forKey: .explanation)
             try container.encodeIfPresent(local, forKey: .local)
             try container.encodeIfPresent(idDigest, forKey: .idDigest)
         }
 
-        enum Key: String, CodingKey { case local, idDigest }
+        enum Key: String, CodingKey { case explanation, local, idDigest }
+    }
+
+    /// The explanation of `result` in `language`, naming the issuing city as configured.
+    func explain(_ result: VerificationResult, language: ExplanationLanguage, config: GatewayConfiguration) -> Explanation {
+        Explanation(result, issuer: config.issuingCity(result.issuer), language: language, now: clock.now())
     }
 
     /// The body, at most the configured limit (`payload-too-large` beyond it).
@@ -89,21 +100,25 @@ public struct GatewayRoutes: Sendable {
         }
     }
 
-    func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws(HealthgateError) -> Response {
+    func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, language: ExplanationLanguage? = nil)
+        throws(HealthgateError) -> Response {
         let data: Data
         do { data = try JSONEncoder.sorted.encode(value) } catch {
             throw HealthgateError(.internalError, "the answer could not be encoded")
         }
         var headers: HTTPFields = [.contentType: "application/json"]
         headers[.cacheControl] = "no-store"
+        if let language { AcceptLanguage.mark(&headers, language) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     // MARK: Handlers
 
-    /// `POST /v1/verify` `{"qr","scene"}`: the canonical result plus `local`, the home city's rendering.
+    /// `POST /v1/verify` `{"qr","scene"}`: the canonical result plus `explanation` (in the `Accept-Language` the
+    /// checkpoint asks for, `zh-CN` by default) and `local`, the home city's rendering.
     func verify(_ request: Request, context: GatewayRequestContext) async throws(HealthgateError) -> Response {
         let config = configuration.current
+        let language = AcceptLanguage.negotiate(request.headers[.acceptLanguage])
         let body = try await decode(VerifyBody.self, request, limit: config.listen.bodyLimitBytes)
         guard let scene = Scene(rawValue: body.scene) else {
             throw .badRequest("scene must be one of \(Scene.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -111,12 +126,15 @@ public struct GatewayRoutes: Sendable {
         let result = try await verification.verify(body.qr, purpose: .checkpoint(scene), trace: context.trace,
                                                    deadline: context.deadline)
         let local = adapters.adapter(for: config.home)?.render(result)
-        return try json(VerifyAnswer(result: result, local: local))
+        return try json(VerifyAnswer(result: result, explanation: explain(result, language: language, config: config),
+                                     local: local), language: language)
     }
 
-    /// `POST /federation/v1/verify`: a peer asks about a code this gateway's home city issued.
+    /// `POST /federation/v1/verify`: a peer asks about a code this gateway's home city issued; the answer carries an
+    /// `explanation` in the language the peer accepts (`zh-CN` by default).
     func peerVerify(_ request: Request, context: GatewayRequestContext) async throws(HealthgateError) -> Response {
         let config = configuration.current
+        let language = AcceptLanguage.negotiate(request.headers[.acceptLanguage])
         let body = try await decode(PeerVerifyBody.self, request, limit: config.listen.bodyLimitBytes)
         let purpose: VerificationPurpose
         switch body.purpose ?? "checkpoint" {
@@ -150,7 +168,8 @@ public struct GatewayRoutes: Sendable {
             $0.freshness = result.freshness
             $0.admits = result.admits
         }
-        return try json(VerifyAnswer(result: result, idDigest: idDigest))
+        return try json(VerifyAnswer(result: result, explanation: explain(result, language: language, config: config),
+                                     idDigest: idDigest), language: language)
     }
 
     /// `POST /federation/v1/status-events`: drops the holder's cached entries, 204; 403 `forbidden` when the event's

@@ -85,8 +85,8 @@ public struct GatewayServer: Sendable {
         router.add(middleware: GatewayMiddleware(configuration: configuration, identities: identities,
                                                  audit: dependencies.audit, clock: clock, logger: logger))
         GatewayRoutes(configuration: configuration, adapters: adapters, verification: verification,
-                      invalidation: invalidation).register(on: router)
-        TransferRoutes(configuration: configuration, transfers: transfers).register(on: router)
+                      invalidation: invalidation, clock: clock).register(on: router)
+        TransferRoutes(configuration: configuration, transfers: transfers, clock: clock).register(on: router)
         return router
     }
 

@@ -1,32 +1,70 @@
 import Foundation
+import HealthgateConfig
 import HealthgateModel
 import HealthgateStorage
 
 /// The answer of `GET /v1/transfers/{requestId}`: `answer` (the body the gateway gave the first `POST`, byte for byte:
 /// the result, or the problem of a policy conflict), `outcome` (`done`, `policy-conflict`), `createdAt`, `requestId`, and
-/// `explanation`, what the traveller is told: `text` (one sentence), `status`, `reasons` in words, `observationEnds`
-/// (the last day, inclusive) and `origin` (the origin city's status, reasons in words and observation end).
+/// `explanation`, what the traveller is told, in the language asked for (`Explanation`: `lang`, `text`, `status`,
+/// `reasons`, `observationEnds`, `whatNext`), plus `origin`: the origin city's side (`issuer`, `asOf`, and its own
+/// explanation's fields).
+///
+/// The explanation is rendered from the recorded statuses at each request, so that every traveller reads it in
+/// their own language; a policy conflict says the transfer is not done and names both colours.
 struct TransferRecordAnswer: Encodable {
     let stored: StoredTransfer
+    /// The home city's side, in words.
+    let home: Explanation
+    /// The origin city's side, in words.
+    let origin: Explanation
 
-    init(_ stored: StoredTransfer) { self.stored = stored }
-
-    /// What the traveller is told.
-    struct Explanation: Encodable {
-        var text: String
-        var status: HealthStatus?
-        var reasons: [String]
-        var observationEnds: LocalDate?
-        var origin: Origin
+    init(_ stored: StoredTransfer, configuration: GatewayConfiguration, language: ExplanationLanguage, now: Date) {
+        self.stored = stored
+        let homeCity = configuration.issuingCity(configuration.home)
+        let originCity = configuration.issuingCity(stored.originIssuer)
+        origin = Explanation(status: stored.originStatus, reasons: stored.originReasons,
+                             observationEnds: stored.originObservationEnds, freshness: .live, asOf: stored.originAsOf,
+                             issuer: originCity, language: language, now: now)
+        let homeStatus = stored.homeStatus ?? .unknown
+        if stored.outcome == HealthgateError.Code.policyConflict.rawValue {
+            home = .transferConflict(home: homeCity, homeStatus: homeStatus, homeReasons: stored.homeReasons,
+                                     homeObservationEnds: stored.homeObservationEnds, origin: originCity,
+                                     originStatus: stored.originStatus, language: language, now: now)
+        } else {
+            home = Explanation(status: homeStatus, reasons: stored.homeReasons,
+                               observationEnds: stored.homeObservationEnds, freshness: .live, asOf: stored.created,
+                               issuer: homeCity, language: language, now: now)
+        }
     }
 
-    /// The origin city's side, in words.
+    /// The home city's explanation with the origin's side beside its own fields.
+    struct Told: Encodable {
+        var home: Explanation
+        var origin: Origin
+
+        func encode(to encoder: any Encoder) throws {
+            try home.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(origin, forKey: .origin)
+        }
+
+        enum Key: String, CodingKey { case origin }
+    }
+
+    /// The origin city's side: which city, when it vouched, and its explanation's fields.
     struct Origin: Encodable {
         var issuer: RegionCode
-        var status: HealthStatus
-        var reasons: [String]
-        var observationEnds: LocalDate?
         var asOf: String
+        var explanation: Explanation
+
+        func encode(to encoder: any Encoder) throws {
+            try explanation.encode(to: encoder)
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(issuer, forKey: .issuer)
+            try container.encode(asOf, forKey: .asOf)
+        }
+
+        enum Key: String, CodingKey { case issuer, asOf }
     }
 
     enum Key: String, CodingKey { case createdAt, explanation, outcome, requestId }
@@ -36,18 +74,9 @@ struct TransferRecordAnswer: Encodable {
         try container.encode(ChinaTime.formatISO(stored.created, withMilliseconds: true), forKey: .createdAt)
         try container.encode(stored.outcome, forKey: .outcome)
         try container.encode(stored.requestID.uuidString.lowercased(), forKey: .requestId)
-        let explanation = Explanation(
-            text: stored.explanation, status: stored.homeStatus, reasons: Self.words(stored.homeReasons),
-            observationEnds: stored.homeObservationEnds,
-            origin: Origin(issuer: stored.originIssuer, status: stored.originStatus,
-                           reasons: Self.words(stored.originReasons), observationEnds: stored.originObservationEnds,
-                           asOf: ChinaTime.formatISO(stored.originAsOf, withMilliseconds: true)))
-        try container.encode(explanation, forKey: .explanation)
-    }
-
-    /// The reasons as phrases ("key-area travel"); `none` says nothing.
-    static func words(_ reasons: [Reason]) -> [String] {
-        reasons.filter { $0.code != .none }.map(\.code.phrase)
+        let origin = Origin(issuer: stored.originIssuer,
+                            asOf: ChinaTime.formatISO(stored.originAsOf, withMilliseconds: true), explanation: origin)
+        try container.encode(Told(home: home, origin: origin), forKey: .explanation)
     }
 
     /// The JSON body: the record's own fields with sorted keys, and `answer` (the stored body, unchanged) first.

@@ -15,10 +15,13 @@ public struct TransferRoutes: Sendable {
 
     let configuration: ConfigStore
     let transfers: TransferService
+    /// Decides whether a date in an explanation needs its year.
+    let clock: any WallClock
 
-    public init(configuration: ConfigStore, transfers: TransferService) {
+    public init(configuration: ConfigStore, transfers: TransferService, clock: any WallClock = SystemWallClock()) {
         self.configuration = configuration
         self.transfers = transfers
+        self.clock = clock
     }
 
     /// Adds the route to `router`.
@@ -36,20 +39,23 @@ public struct TransferRoutes: Sendable {
     }
 
     /// `POST /v1/transfers` `{"qr","idNumber","name","requestId"}`: the home city's status for the traveller, with
-    /// the origin's live result, the home city's own words and an explanation.
+    /// the origin's live result, the home city's own words and an explanation in the `Accept-Language` asked for.
     func transfer(_ request: Request, context: GatewayRequestContext) async throws(HealthgateError) -> Response {
         context.trace.update { $0.purpose = VerificationPurpose.transfer.description }
         let config = configuration.current
+        let language = AcceptLanguage.negotiate(request.headers[.acceptLanguage])
         let body = try await decode(request, limit: config.listen.bodyLimitBytes)
         let transfer = try Self.transferRequest(body, header: request.headers[.init("X-Request-Id")!])
-        let reply = try await transfers.transfer(transfer, trace: context.trace, deadline: context.deadline)
-        return Self.json(reply.body)
+        let reply = try await transfers.transfer(transfer, language: language, trace: context.trace,
+                                                 deadline: context.deadline)
+        return Self.json(reply.body, language: language)
     }
 
-    /// `GET /v1/transfers/{requestId}`: the recorded transfer (`TransferRecordAnswer`); 404 `transfer-not-found` when
-    /// none is recorded under the id.
+    /// `GET /v1/transfers/{requestId}`: the recorded transfer (`TransferRecordAnswer`), explained in the
+    /// `Accept-Language` asked for; 404 `transfer-not-found` when none is recorded under the id.
     func recorded(_ request: Request, context: GatewayRequestContext) async throws(HealthgateError) -> Response {
         context.trace.update { $0.purpose = VerificationPurpose.transfer.description }
+        let language = AcceptLanguage.negotiate(request.headers[.acceptLanguage])
         guard let text = context.parameters.get("requestId"), let requestID = UUID(uuidString: text) else {
             throw .badRequest("the request id is not a UUID")
         }
@@ -60,7 +66,9 @@ public struct TransferRoutes: Sendable {
             $0.issuer = stored.originIssuer
             $0.holder = stored.originHolder
         }
-        return Self.json(try TransferRecordAnswer(stored).body)
+        let answer = TransferRecordAnswer(stored, configuration: configuration.current, language: language,
+                                          now: clock.now())
+        return Self.json(try answer.body, language: language)
     }
 
     /// Checks the body's fields; no error detail repeats a value.
@@ -104,10 +112,11 @@ public struct TransferRoutes: Sendable {
         }
     }
 
-    /// A JSON answer (already encoded), never cached.
-    static func json(_ body: [UInt8]) -> Response {
+    /// A JSON answer (already encoded), never cached, its explanation in `language`.
+    static func json(_ body: [UInt8], language: ExplanationLanguage) -> Response {
         var headers: HTTPFields = [.contentType: "application/json"]
         headers[.cacheControl] = "no-store"
+        AcceptLanguage.mark(&headers, language)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

@@ -213,7 +213,13 @@ func walkThrough(_ setup: DemoSetup, gateway: DemoGateway) async throws {
     DemoPrinter.step("A Shanghai checkpoint (CN=checkpoint-310000-01) verifies a Hangzhou, a Beijing and a Shanghai code")
     let hangzhouQR = try federation.hangzhou.issueCode(for: "yellow-R12")
     DemoPrinter.note("Hangzhou code \(hangzhouQR)")
-    show("  → Hangzhou", try await checkpoint.verify(qr: hangzhouQR))
+    let hangzhou = try await checkpoint.verify(qr: hangzhouQR)
+    show("  → Hangzhou", hangzhou)
+    for line in hangzhou.explanation { DemoPrinter.note("    \(line)") }
+    DemoPrinter.note("  the same answer with Accept-Language: en")
+    for line in try await checkpoint.verify(qr: hangzhouQR, language: "en").explanation {
+        DemoPrinter.note("    \(line)")
+    }
     let beijingQR = try federation.beijing.issueCode(for: "yellow-popup1")
     DemoPrinter.note("Beijing code \(beijingQR)")
     show("  → Beijing", try await checkpoint.verify(qr: beijingQR))
@@ -254,7 +260,7 @@ func demoTransfer(_ setup: DemoSetup, gateway: DemoGateway) async throws {
         + "with Hangzhou code \(qr), the ID number \(ResidentIDGenerator.masked(traveller.idNumber)) and the name")
     let answer = try await agent.transfer(qr: qr, idNumber: traveller.idNumber, name: "陈明")
     if answer.status == 200 {
-        DemoPrinter.note("  → \(answer.fields["explanation"] ?? "?")")
+        for line in answer.explanation { DemoPrinter.note("  → \(line)") }
         DemoPrinter.note("    Hangzhou said \(answer.origin["status"] ?? "?") (asOf \(answer.origin["asOf"] ?? "?")); Shanghai "
             + "registered \(answer.fields["status"] ?? "?") (asOf \(answer.fields["asOf"] ?? "?"), freshness "
             + "\(answer.fields["freshness"] ?? "?"))")

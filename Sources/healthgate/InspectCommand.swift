@@ -12,11 +12,17 @@ struct InspectCommand: ParsableCommand {
         abstract: "Recognise a QR content offline and print what it says as one JSON object.",
         discussion: """
             On success prints {"issuer": "<region>", "city": "<name>", "holderKey": …} plus the issue and expiry \
-            times and, for Shanghai, the signed status and key id, and exits 0. When the code is malformed, forged, \
-            expired or of no known city, prints {"error": "<machine code>", "detail": "…"} and exits 1. Exits 2 \
-            when the JWK set cannot be read.
+            times and, for Shanghai, the signed status and key id, and exits 0. A code that carries its own \
+            signed status (Shanghai) also gets "explanation": what a checkpoint would tell the traveller from that \
+            status alone, as a signature-only answer, in --lang, naming the city's support contact from --config. \
+            When the code is malformed, forged, expired or of no known city, prints \
+            {"error": "<machine code>", "detail": "…"} and exits 1. Exits 2 when the JWK set cannot be read.
             """
     )
+
+    @Option(name: .long, help: ArgumentHelp("The language of the explanation: zh-CN (default) or en.",
+                                            valueName: "language"))
+    var lang: String = ExplanationLanguage.fallback.rawValue
 
     @Option(name: .long, help: ArgumentHelp("Judge the code at this instant (Unix seconds) instead of now.",
                                             valueName: "unix-seconds"))
@@ -35,6 +41,10 @@ struct InspectCommand: ParsableCommand {
     @Argument(help: "The QR content exactly as scanned (quote it: Beijing's contains '|').")
     var qrContent: String
 
+    func validate() throws {
+        guard ExplanationLanguage(rawValue: lang) != nil else { throw ValidationError("--lang must be zh-CN or en") }
+    }
+
     func run() throws {
         let instant = now.map { Date(timeIntervalSince1970: TimeInterval($0)) } ?? Date()
         let keySet: ShanghaiKeySet
@@ -48,7 +58,12 @@ struct InspectCommand: ParsableCommand {
         let recogniser = QRRecogniser(adapters: [
             HangzhouAdapter(), ShanghaiAdapter(keys: ShanghaiKeyStore(keySet)), BeijingAdapter(),
         ])
-        let inspection = recogniser.inspect(qrContent, now: instant)
+        let language = ExplanationLanguage(rawValue: lang) ?? .fallback
+        var inspection = recogniser.inspect(qrContent, now: instant)
+        if inspection.error == nil, let code = try? recogniser.recognise(qrContent, now: instant),
+           let explanation = Self.explanation(of: code, language: language, issuer: issuingCity(code.issuer), now: instant) {
+            inspection.encodedMembers["explanation"] = explanation
+        }
         print(inspection.json)
         if inspection.error != nil { throw ExitCode(1) }
     }
@@ -64,9 +79,27 @@ struct InspectCommand: ParsableCommand {
 
     /// The hand-configured Shanghai JWK set of `--config`, when that file loads.
     private func configuredKeySetPath() -> String? {
-        guard FileManager.default.fileExists(atPath: config),
-            let configuration = try? ConfigLoader().load(path: config)
-        else { return nil }
-        return configuration.cities.first { $0.region == .shanghai && $0.keySetPath != nil }?.keySetPath
+        loadedConfiguration()?.cities.first { $0.region == .shanghai && $0.keySetPath != nil }?.keySetPath
+    }
+
+    /// `--config`, when it exists and loads.
+    private func loadedConfiguration() -> GatewayConfiguration? {
+        guard FileManager.default.fileExists(atPath: config) else { return nil }
+        return try? ConfigLoader().load(path: config)
+    }
+
+    /// The issuing city as `--config` names it (with its support contact), else by its region alone.
+    private func issuingCity(_ region: RegionCode) -> IssuingCity {
+        loadedConfiguration()?.issuingCity(region) ?? IssuingCity(region: region)
+    }
+
+    /// The explanation (JSON, sorted keys) of what `code` itself says (`RecognisedCode.ownExplanation`); `nil` for a
+    /// code that carries no status of its own.
+    static func explanation(of code: RecognisedCode, language: ExplanationLanguage, issuer: IssuingCity, now: Date)
+        -> String? {
+        guard let explanation = code.ownExplanation(issuer: issuer, language: language, now: now) else { return nil }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(explanation)).map { String(decoding: $0, as: UTF8.self) }
     }
 }

@@ -35,7 +35,6 @@ import Testing
         let end = Date(timeIntervalSince1970: 1_583_683_199)
         #expect(LocalDate(containing: end).description == "2020-03-08")
         #expect(LocalDate("20200314")?.description == "2020-03-14")
-        #expect(LocalDate("2020-03-08")?.spoken == "8 March")
         #expect(LocalDate("2020-02-30") == nil)
     }
 }

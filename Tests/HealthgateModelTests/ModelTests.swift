@@ -92,7 +92,8 @@ import Testing
         let decoded = try JSONDecoder().decode(VerificationResult.self, from: Data(json.utf8))
         #expect(decoded.status == .yellow)
         #expect(decoded.observationEnds == result.observationEnds)
-        #expect(result.explanation == "yellow: key-area travel; observation ends 8 March")
+        #expect(Explanation(result, issuer: IssuingCity(region: .hangzhou), language: .english, now: result.asOf).text
+            == "Yellow: recent travel to a key area; observation until 8 March (inclusive).")
     }
 
     @Test func staleAndSignatureOnlyGreensDoNotAdmitByDefault() {

@@ -33,7 +33,10 @@ struct TransferEndToEndTests {
             #expect(greenAnswer.json["admits"] as? Bool == true)
             #expect(greenAnswer.json["freshness"] as? String == "live")
             #expect(greenAnswer.json["asOf"] as? String != nil)
-            #expect(greenAnswer.json["explanation"] as? String == "green")
+            let greenTold = greenAnswer.json["explanation"] as? [String: Any]
+            #expect(greenTold?["lang"] as? String == "zh-CN")
+            #expect(greenTold?["text"] as? String == "绿码：未见异常。")
+            #expect(greenTold?["whatNext"] as? String == "无需处理。")
             #expect((greenAnswer.json["local"] as? [String: Any])?["healthStatus"] as? Int == 0)
             #expect(((greenAnswer.json["reasons"] as? [[String: Any]])?.first)?["native"] as? String == "SH-CLEAR")
             #expect((greenAnswer.json["origin"] as? [String: Any])?["issuer"] as? String == "330100")
@@ -52,7 +55,11 @@ struct TransferEndToEndTests {
             let endText = yellowAnswer.json["observationEnds"] as? String
             let end = try #require(endText.flatMap(LocalDate.init))
             #expect(end >= originEnd)
-            #expect(yellowAnswer.json["explanation"] as? String == "yellow: key-area travel; observation ends \(end.spoken)")
+            let endWords = ExplanationLanguage.chinese.words.date(end, thisYear: LocalDate(containing: Date()).year)
+            let yellowTold = yellowAnswer.json["explanation"] as? [String: Any]
+            #expect(yellowTold?["text"] as? String == "黄码：近14天有重点地区旅居史，观察期至\(endWords)（含）。")
+            #expect(yellowTold?["observationEnds"] as? String == endWords)
+            #expect(yellowTold?["whatNext"] as? String == "如认为颜色有误，请联系上海健康码服务。")
             let yellowReason = (yellowAnswer.json["reasons"] as? [[String: Any]])?.first
             #expect(yellowReason?["code"] as? String == "key-area-travel")
             #expect(yellowReason?["native"] as? String == "SH-KEYAREA-ARRIVAL")
@@ -78,7 +85,8 @@ struct TransferEndToEndTests {
             #expect(redAnswer.status == 200)
             #expect(redAnswer.json["status"] as? String == "red")
             #expect((redAnswer.json["local"] as? [String: Any])?["healthStatus"] as? Int == 2)
-            #expect((redAnswer.json["explanation"] as? String)?.hasPrefix("red: confirmed or suspected case; observation ends ") == true)
+            #expect(((redAnswer.json["explanation"] as? [String: Any])?["text"] as? String)?
+                .hasPrefix("红码：确诊或疑似病例，观察期至") == true)
             #expect((redAnswer.json["origin"] as? [String: Any])?["issuer"] as? String == "110000")
 
             // Pending (Hangzhou init) is refused with a reason.
@@ -274,15 +282,20 @@ extension TransferEndToEndTests {
             #expect(record["requestId"] as? String == requestID.uuidString.lowercased())
             #expect(record["createdAt"] as? String != nil)
             let told = try #require(record["explanation"] as? [String: Any])
-            #expect(told["text"] as? String == posted.json["explanation"] as? String)
-            #expect(told["status"] as? String == "yellow")
-            #expect(told["reasons"] as? [String] == ["key-area travel"])
-            #expect(told["observationEnds"] as? String == posted.json["observationEnds"] as? String)
+            let postedTold = try #require(posted.json["explanation"] as? [String: Any])
+            #expect(told["lang"] as? String == "zh-CN")
+            #expect(told["text"] as? String == postedTold["text"] as? String)
+            #expect(told["whatNext"] as? String == postedTold["whatNext"] as? String)
+            #expect(told["status"] as? String == "黄码")
+            #expect(told["reasons"] as? [String] == ["近14天有重点地区旅居史"])
+            #expect(told["observationEnds"] as? String == postedTold["observationEnds"] as? String)
             let origin = try #require(told["origin"] as? [String: Any])
             #expect(origin["issuer"] as? String == "330100")
-            #expect(origin["status"] as? String == "yellow")
-            #expect(origin["reasons"] as? [String] == ["key-area travel"])
-            #expect(origin["observationEnds"] as? String == originEnd.description)
+            #expect(origin["status"] as? String == "黄码")
+            #expect(origin["reasons"] as? [String] == ["近14天有重点地区旅居史"])
+            #expect(origin["observationEnds"] as? String
+                == ExplanationLanguage.chinese.words.date(originEnd, thisYear: LocalDate(containing: Date()).year))
+            #expect(origin["whatNext"] as? String == "如认为颜色有误，请联系杭州健康码服务。")
             #expect(origin["asOf"] as? String == (answer["origin"] as? [String: Any])?["asOf"] as? String)
 
             // The answer is the POST's body, unchanged (the GET's own fields follow it).
@@ -331,9 +344,10 @@ extension TransferEndToEndTests {
             let answer = record["answer"] as? [String: Any] ?? [:]
             #expect(try Self.canonical(answer) == Self.canonical(posted.json))
             let told = record["explanation"] as? [String: Any] ?? [:]
-            #expect(told["status"] as? String == "green")
-            #expect(told["text"] as? String == posted.json["detail"] as? String)
-            #expect((told["origin"] as? [String: Any])?["status"] as? String == "red")
+            #expect(told["status"] as? String == "绿码")
+            #expect(told["text"] as? String == "转码未完成：上海登记为绿码，比杭州的红码宽松。")
+            #expect(told["whatNext"] as? String == "请联系上海健康码服务。")
+            #expect((told["origin"] as? [String: Any])?["status"] as? String == "红码")
             // A repeat gets the same problem again, without a second registration.
             let again = try await h.transfer(qr: qr, idNumber: traveller.id, requestID: requestID, as: agent)
             #expect(again.status == 409)

@@ -24,19 +24,23 @@ public struct DemoCheckpoint: Sendable {
         public let fields: [String: String]
         /// The reasons' codes and native codes (`key-area-travel (R12)`).
         public let reasons: [String]
+        /// What the traveller is told (`explanation.text`, then `explanation.whatNext`), when the answer has it.
+        public let explanation: [String]
     }
 
-    /// Verifies `qr` for `scene`.
-    public func verify(qr: String, scene: String = "transport") async throws -> Answer {
+    /// Verifies `qr` for `scene`, asking for the explanation in `language` (an `Accept-Language` value) when given.
+    public func verify(qr: String, scene: String = "transport", language: String? = nil) async throws -> Answer {
         let body = JSONValue.object([("qr", .string(qr)), ("scene", .string(scene))]).bytes
-        let answer = try await client.post("/v1/verify", body: body)
+        let answer = try await client.post("/v1/verify", body: body,
+                                           headers: language.map { ["Accept-Language": $0] } ?? [:])
         var reasons: [String] = []
         for reason in answer.object["reasons"] as? [[String: Any]] ?? [] {
             let code = reason["code"] as? String ?? "?"
             reasons.append((reason["native"] as? String).map { "\(code) (\($0))" } ?? code)
         }
+        let told = answer.object["explanation"] as? [String: Any] ?? [:]
         return Answer(status: answer.status, text: answer.text, fields: DemoGatewayClient.fields(of: answer.object),
-                      reasons: reasons)
+                      reasons: reasons, explanation: ["text", "whatNext"].compactMap { told[$0] as? String })
     }
 
     /// Stops the client's curl thread.

@@ -20,10 +20,12 @@ struct DemoGatewayClient: Sendable {
     }
 
     /// Posts `body` (JSON) to `path`; the status, the body as text and its top-level object (empty if not JSON).
-    func post(_ path: String, body: [UInt8]) async throws -> (status: Int, text: String, object: [String: Any]) {
+    func post(_ path: String, body: [UInt8], headers extra: [String: String] = [:]) async throws
+        -> (status: Int, text: String, object: [String: Any]) {
+        var headers: TransportHeaders = ["Content-Type": "application/json"]
+        for (name, value) in extra { headers.add(name: name, value: value) }
         let response = try await client.send(
-            TransportRequest(method: .post, path: path, headers: ["Content-Type": "application/json"], body: body),
-            endpoint: endpoint)
+            TransportRequest(method: .post, path: path, headers: headers, body: body), endpoint: endpoint)
         let object = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
         return (response.status, String(decoding: response.body, as: UTF8.self), object)
     }

@@ -37,8 +37,10 @@ public struct DemoTransferAgent: Sendable {
         public let status: Int
         /// The body as text.
         public let text: String
-        /// Top-level string fields (status, explanation, type, detail…).
+        /// Top-level string fields (status, type, detail…).
         public let fields: [String: String]
+        /// What the traveller is told (`explanation.text`, then `explanation.whatNext`), when the answer has it.
+        public let explanation: [String]
         /// The home city's own words (`local`), as `name=value`.
         public let local: [String]
         /// The origin city's status and issuer.
@@ -60,8 +62,10 @@ public struct DemoTransferAgent: Sendable {
         for (key, value) in answer.object["origin"] as? [String: Any] ?? [:] {
             if let text = value as? String { origin[key] = text }
         }
+        let told = answer.object["explanation"] as? [String: Any] ?? [:]
         return Answer(status: answer.status, text: answer.text, fields: DemoGatewayClient.fields(of: answer.object),
-                      local: local, origin: origin)
+                      explanation: ["text", "whatNext"].compactMap { told[$0] as? String }, local: local,
+                      origin: origin)
     }
 
     /// Stops the client's curl thread.
