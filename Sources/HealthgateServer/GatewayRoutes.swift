@@ -52,27 +52,6 @@ public struct GatewayRoutes: Sendable {
         var at: String?
     }
 
-    /// A verification result with, beside its own fields, what the traveller is told (`explanation`, in the language
-    /// the caller accepts), the home city's rendering (`local`, for a checkpoint) or the issuer's digest of the
-    /// holder's ID number (`idDigest`, for a peer's transfer: an extension `FederationAdapter` reads, so that the
-    /// asking gateway can check the traveller's identity).
-    struct VerifyAnswer: Encodable {
-        var result: VerificationResult
-        var explanation: Explanation
-        var local: LocalRendering? = nil
-        var idDigest: String? = nil
-
-        func encode(to encoder: any Encoder) throws {
-            try result.encode(to: encoder)
-            var container = encoder.container(keyedBy: Key.self)
-            try container.encode(explanation, forKey: .explanation)
-            try container.encodeIfPresent(local, forKey: .local)
-            try container.encodeIfPresent(idDigest, forKey: .idDigest)
-        }
-
-        enum Key: String, CodingKey { case explanation, local, idDigest }
-    }
-
     /// The explanation of `result` in `language`, naming the issuing city as configured.
     func explain(_ result: VerificationResult, language: ExplanationLanguage, config: GatewayConfiguration) -> Explanation {
         Explanation(result, issuer: config.issuingCity(result.issuer), language: language, now: clock.now())
@@ -98,6 +77,14 @@ public struct GatewayRoutes: Sendable {
         } catch {
             throw .badRequest("the body is not the JSON this endpoint expects")
         }
+    }
+
+    /// A verify answer, written by `JSONWriter` (the request path's encoder).
+    func answer(_ value: VerifyAnswer, language: ExplanationLanguage) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        headers[.cacheControl] = "no-store"
+        AcceptLanguage.mark(&headers, language)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: value.jsonBytes())))
     }
 
     func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, language: ExplanationLanguage? = nil)
@@ -126,7 +113,7 @@ public struct GatewayRoutes: Sendable {
         let result = try await verification.verify(body.qr, purpose: .checkpoint(scene), trace: context.trace,
                                                    deadline: context.deadline)
         let local = adapters.adapter(for: config.home)?.render(result)
-        return try json(VerifyAnswer(result: result, explanation: explain(result, language: language, config: config),
+        return answer(VerifyAnswer(result: result, explanation: explain(result, language: language, config: config),
                                      local: local), language: language)
     }
 
@@ -168,7 +155,7 @@ public struct GatewayRoutes: Sendable {
             $0.freshness = result.freshness
             $0.admits = result.admits
         }
-        return try json(VerifyAnswer(result: result, explanation: explain(result, language: language, config: config),
+        return answer(VerifyAnswer(result: result, explanation: explain(result, language: language, config: config),
                                      idDigest: idDigest), language: language)
     }
 
