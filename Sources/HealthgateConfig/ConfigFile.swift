@@ -35,6 +35,7 @@ public struct ConfigFile: Codable, Sendable {
         public var connectTimeoutMs: Int?
         public var deadlineMs: Int?
         public var maxResponseBytes: Int?
+        public var maxConnections: Int?
         public var freshnessSeconds: Int?
         public var staleLimitSeconds: Int?
         public var allowStaleAdmit: Bool?

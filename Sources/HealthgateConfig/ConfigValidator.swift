@@ -381,14 +381,18 @@ struct ConfigValidator {
         }
         let refresh = positive(city.keyRefreshSeconds, "\(key).keyRefreshSeconds", default: 3600)
         let support = support(city.support, "\(key).support")
+        let connections = city.maxConnections ?? CityConfiguration.defaultMaxConnections
+        if !(1...1024).contains(connections) { fail("\(key).maxConnections", "must be between 1 and 1024") }
         guard let region, let kind, let certPath, let keyPath, let caPath, !baseURL.isEmpty else { return nil }
-        return CityConfiguration(
+        var built = CityConfiguration(
             name: name, region: region, kind: kind, baseURL: baseURL, clientCertificatePath: certPath,
             clientKeyPath: keyPath, passphraseEnv: city.passphraseEnv, caBundlePath: caPath, pin: city.pin,
             connectTimeout: .milliseconds(connect), deadline: .milliseconds(deadline), maxResponseBytes: maxBytes,
             freshness: .seconds(max(freshness, 0)), staleLimit: .seconds(max(stale, 0)),
             allowStaleAdmit: city.allowStaleAdmit ?? false, allowSignatureOnlyAdmit: city.allowSignatureOnlyAdmit ?? false,
             keySetPath: keySetPath, keyRefreshInterval: .seconds(refresh), support: support)
+        built.maxConnections = connections
+        return built
     }
 }
 

@@ -117,6 +117,12 @@ public struct CityConfiguration: Sendable {
     public var keyRefreshInterval: Duration
     /// The city's health-code service, named in explanations of the colours it gives (`support:`), when configured.
     public var support: SupportContact? = nil
+    /// The most connections open to this city at a time (`maxConnections`, default 32); more requests share them
+    /// (HTTP/2) or wait, and the wait counts against the request's deadline.
+    public var maxConnections: Int = CityConfiguration.defaultMaxConnections
+
+    /// `maxConnections` when the file gives none.
+    public static let defaultMaxConnections = 32
 }
 
 /// The audit trail's signing policy.

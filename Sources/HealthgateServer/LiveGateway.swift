@@ -32,7 +32,7 @@ public struct LiveGateway: Sendable {
         let cacheDatabase = try await StorageDatabase.open(path: Self.cacheDatabasePath(for: config.databasePath))
         let cache = VerificationCache(database: cacheDatabase)
         let transfers = TransferStore(database: database)
-        let client = try CurlHTTPClient(logger: logger)
+        let client = try CurlHTTPClient(configuration: Self.transportLimits(config), logger: logger)
         let path = config.databasePath
         let dependencies = GatewayDependencies(
             transport: CurlCityTransport(client: client), cache: cache, audit: audit, transferRecords: transfers,
@@ -43,6 +43,15 @@ public struct LiveGateway: Sendable {
                                        clock: clock, loader: loader, logger: logger)
         return LiveGateway(server: server, database: database, cacheDatabase: cacheDatabase, audit: audit, cache: cache,
                            transfers: transfers, client: client)
+    }
+
+    /// libcurl's pool limits for `config`: per host the largest `cities.*.maxConnections` (a change needs a restart),
+    /// and an idle cache that keeps every one of them open for reuse.
+    static func transportLimits(_ config: GatewayConfiguration) -> CurlHTTPClient.Configuration {
+        let perHost = config.cities.map(\.maxConnections).max() ?? CityConfiguration.defaultMaxConnections
+        let total = config.cities.map(\.maxConnections).reduce(0, +) + 16
+        return CurlHTTPClient.Configuration(maxConnectionsPerHost: perHost, maxTotalConnections: total,
+                                            connectionCacheSize: total)
     }
 
     /// The cache's database beside the main one: `healthgate.sqlite` → `healthgate-cache.sqlite`. It holds cached
