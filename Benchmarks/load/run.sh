@@ -10,6 +10,7 @@
 # client certificate (../shared/tools/wrk-mtls.c preloaded). Prints one table: req/s, p50, p99, errors, the server's
 # CPU time per request (utime + stime from /proc), upstream connections the mock accepted during the row, peak RSS,
 # and the ratio gateway/nginx per row. Installs wrk and nginx (Debian) when missing.
+# PERF=<dir> records a perf profile of the gateway during each of its rows into that folder (perf report -i …).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)
@@ -36,7 +37,7 @@ cleanup() {
     [ -f "$WORK/mock/nginx.pid" ] && kill "$(cat "$WORK/mock/nginx.pid")" 2>/dev/null || true
     [ -f "$WORK/ref/nginx.pid" ] && kill "$(cat "$WORK/ref/nginx.pid")" 2>/dev/null || true
     wait 2>/dev/null || true
-    rm -rf "$WORK"
+    [ -n "${KEEP:-}" ] && echo "kept $WORK" >&2 || rm -rf "$WORK"
 }
 trap cleanup EXIT
 
@@ -56,7 +57,10 @@ MOCK_PORT=$(free_port); MOCK_STATUS=$(free_port); GATEWAY_PORT=$(free_port); OPS
 REF_CACHE_PORT=$(free_port); REF_PASS_PORT=$(free_port)
 
 # The Hangzhou city mock: mutual TLS, one fixed answer, refresh_time = now (Asia/Shanghai) so the answer may be cached.
-mkdir -p "$WORK/mock" "$WORK/ref/cache"
+mkdir -p "$WORK/mock" "$WORK/ref/cache" "$WORK/ref/tmp"
+# nginx's workers run as another user when started by root: they must be able to write the reference's cache.
+chmod a+x "$WORK"
+chmod -R a+rwx "$WORK/ref"
 cat >"$WORK/mock/nginx.conf" <<EOF
 worker_processes 1;
 pid $WORK/mock/nginx.pid;
@@ -94,6 +98,8 @@ events { worker_connections 4096; }
 http {
     access_log off;
     proxy_cache_path $WORK/ref/cache keys_zone=verify:10m;
+    proxy_temp_path $WORK/ref/tmp;
+    client_body_temp_path $WORK/ref/tmp;
     upstream city { server 127.0.0.1:$MOCK_PORT; keepalive 64; }
     ssl_certificate $PKI/gateways/310000/server.pem;
     ssl_certificate_key $PKI/gateways/310000/server.key;
@@ -106,23 +112,28 @@ http {
     proxy_ssl_certificate_key $PKI/cities/hangzhou/clients/gateway-310000.key;
     proxy_ssl_trusted_certificate $PKI/cities/hangzhou/ca.pem;
     proxy_ssl_verify on;
-    proxy_ssl_name 127.0.0.1;
+    proxy_ssl_name localhost;  # nginx checks DNS names only; the mock's certificate names localhost and 127.0.0.1
     proxy_ssl_session_reuse on;
     client_body_buffer_size 16k;
     server {
         listen 127.0.0.1:$REF_CACHE_PORT ssl;
         location / {
-            proxy_pass https://city/open/healthcode/v2/verify;
+            rewrite ^ /open/healthcode/v2/verify break;
+            proxy_pass https://city;
             proxy_cache verify;
             proxy_cache_methods POST;
             proxy_cache_key "\$request_uri|\$request_body";
             proxy_cache_valid 200 30s;
             proxy_cache_lock on;
+            add_header X-Cache \$upstream_cache_status;
         }
     }
     server {
         listen 127.0.0.1:$REF_PASS_PORT ssl;
-        location / { proxy_pass https://city/open/healthcode/v2/verify; }
+        location / {
+            rewrite ^ /open/healthcode/v2/verify break;
+            proxy_pass https://city;
+        }
     }
 }
 EOF
@@ -190,7 +201,11 @@ nginx_workers() { pgrep -P "$(cat "$1/nginx.pid")" | tr '\n' ' '; }
 run_row() {
     local name=$1 url=$2 mode=$3 connections=$4
     shift 4
-    local before_cpu before_conn out
+    local before_cpu before_conn out perf_pid=""
+    if [ -n "${PERF:-}" ] && [ "$1" = "$GATEWAY_PID" ] && [ "$name" != warm-up ]; then
+        perf record -F 499 -g -p "$GATEWAY_PID" -o "$PERF/perf-$mode-c$connections.data" >/dev/null 2>&1 &
+        perf_pid=$!
+    fi
     before_cpu=$(cpu_ticks "$@")
     before_conn=$(accepted)
     out=$(MODE=$mode WRK_CLIENT_CERT="$PKI/gateways/310000/checkpoint-01.pem" \
@@ -199,6 +214,7 @@ run_row() {
         grep '^RESULT') || { echo "wrk failed for $name" >&2; return 1; }
     local after_cpu after_conn
     after_cpu=$(cpu_ticks "$@")
+    if [ -n "$perf_pid" ]; then kill -INT "$perf_pid"; wait "$perf_pid" 2>/dev/null || true; fi
     after_conn=$(accepted)
     eval "$(echo "$out" | sed 's/^RESULT //' | tr ' ' '\n' | sed 's/^/local /')"
     local rps cpu_us p50 p99 rss
@@ -219,9 +235,10 @@ REF_CACHE="https://127.0.0.1:$REF_CACHE_PORT/"
 REF_PASS="https://127.0.0.1:$REF_PASS_PORT/"
 REF_PIDS=$(nginx_workers "$WORK/ref")
 
-# Warm-up: every server has its connections and the hit row's code is cached.
+# Warm-up: every server has its upstream connections open and the hit row's code is cached.
 for url in "$GW" "$REF_CACHE" "$REF_PASS"; do
-    SECONDS_PER_ROW=2 run_row warm-up "$url" hit 8 "$GATEWAY_PID" >/dev/null
+    SECONDS_PER_ROW=2 run_row warm-up "$url" miss "$CONNECTIONS" "$GATEWAY_PID" >/dev/null
+    SECONDS_PER_ROW=1 run_row warm-up "$url" hit 8 "$GATEWAY_PID" >/dev/null
 done
 
 echo

@@ -29,8 +29,12 @@ public struct MediaType: Hashable, Sendable {
 }
 
 extension Substring {
+    /// Without leading and trailing spaces and tabs; works on the UTF-8 bytes (no grapheme breaking on a hot path).
     fileprivate func trimmingASCIIWhitespace() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        return String(drop(while: isSpace).reversed().drop(while: isSpace).reversed())
+        let bytes = utf8
+        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
+        guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) })
+        else { return "" }
+        return String(Substring(bytes[first...last]))
     }
 }

@@ -14,6 +14,8 @@ public struct GatewayRoutes: Sendable {
     let invalidation: InvalidationService
     /// Dates the age of a stale or signature-only answer in its explanation.
     let clock: any WallClock
+    /// Explanations already built for live and cached results.
+    let explanations = ExplanationMemo()
 
     public init(configuration: ConfigStore, adapters: AdapterRegistry, verification: VerificationService,
                 invalidation: InvalidationService, clock: any WallClock = SystemWallClock()) {
@@ -54,7 +56,7 @@ public struct GatewayRoutes: Sendable {
 
     /// The explanation of `result` in `language`, naming the issuing city as configured.
     func explain(_ result: VerificationResult, language: ExplanationLanguage, config: GatewayConfiguration) -> Explanation {
-        Explanation(result, issuer: config.issuingCity(result.issuer), language: language, now: clock.now())
+        explanations.explanation(of: result, issuer: config.issuingCity(result.issuer), language: language, now: clock.now())
     }
 
     /// The body, at most the configured limit (`payload-too-large` beyond it).
@@ -72,6 +74,10 @@ public struct GatewayRoutes: Sendable {
 
     func decode<T: Decodable>(_ type: T.Type, _ request: Request, limit: Int) async throws(HealthgateError) -> T {
         let bytes = try await body(request, limit: limit)
+        return try decode(T.self, bytes)
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8]) throws(HealthgateError) -> T {
         do {
             return try JSONDecoder().decode(T.self, from: Data(bytes))
         } catch {
@@ -106,7 +112,13 @@ public struct GatewayRoutes: Sendable {
     func verify(_ request: Request, context: GatewayRequestContext) async throws(HealthgateError) -> Response {
         let config = configuration.current
         let language = AcceptLanguage.negotiate(request.headers[.acceptLanguage])
-        let body = try await decode(VerifyBody.self, request, limit: config.listen.bodyLimitBytes)
+        let bytes = try await body(request, limit: config.listen.bodyLimitBytes)
+        let body: VerifyBody
+        if let flat = FlatJSONStrings.parse(bytes), let qr = flat["qr"], let scene = flat["scene"] {
+            body = VerifyBody(qr: qr, scene: scene)  // the usual body, read without JSONDecoder
+        } else {
+            body = try decode(VerifyBody.self, bytes)
+        }
         guard let scene = Scene(rawValue: body.scene) else {
             throw .badRequest("scene must be one of \(Scene.allCases.map(\.rawValue).joined(separator: ", "))")
         }

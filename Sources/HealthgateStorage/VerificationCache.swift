@@ -195,10 +195,7 @@ public final class VerificationCache: Sendable {
         let expiresMs = min(asOfMs + policy.retention.milliseconds, validUntilMs)
         guard expiresMs > asOfMs else { return false }
         let askedAtMs = AuditRow.milliseconds(askedAt)
-        guard let json = try? JSONEncoder().encode(result) else {
-            throw StorageError(.encoding, "a result could not be encoded for the cache")
-        }
-        let encoded = Array(json)
+        let encoded = result.jsonBytes()
         let issuer = result.issuer.rawValue
         let holder = result.holder.rawValue
         let entry = HotCacheEntries.Entry(result: result, holder: holder, asOfMs: asOfMs, validUntilMs: validUntilMs,

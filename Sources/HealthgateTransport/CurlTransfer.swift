@@ -63,16 +63,21 @@ final class CurlTransfer: @unchecked Sendable {
     /// Takes one raw header line; a new status line starts a new header block (after a 1xx answer).
     /// Returns false when a `Content-Length` already announces more than the limit.
     func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        // Works on the bytes: this runs for every header line of every answer.
         var end = bytes.count
         while end > 0, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
-        let line = String(decoding: bytes[..<end], as: UTF8.self)
-        if line.hasPrefix("HTTP/") {
+        if end >= 5, bytes[0] == UInt8(ascii: "H"), bytes[1] == UInt8(ascii: "T"), bytes[2] == UInt8(ascii: "T"),
+           bytes[3] == UInt8(ascii: "P"), bytes[4] == UInt8(ascii: "/") {
             headers = TransportHeaders()
             return true
         }
-        guard let colon = line.firstIndex(of: ":") else { return true }
-        let name = String(line[..<colon])
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        guard let colon = bytes[..<end].firstIndex(of: UInt8(ascii: ":")) else { return true }
+        var start = colon + 1
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+        var stop = end
+        while stop > start, bytes[stop - 1] == 0x20 || bytes[stop - 1] == 0x09 { stop -= 1 }
+        let name = String(decoding: bytes[..<colon], as: UTF8.self)
+        let value = String(decoding: bytes[start..<stop], as: UTF8.self)
         headers.add(name: name, value: value)
         if name.lowercased() == "content-length", let length = Int(value), length > maxResponseBytes {
             exceededLimit = true

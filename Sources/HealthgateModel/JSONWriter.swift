@@ -2,35 +2,35 @@
 /// `[.sortedKeys, .withoutEscapingSlashes]` produces (a test holds them equal), without its generic machinery.
 ///
 /// The caller writes members in sorted key order; the writer adds separators, quotes and escapes.
-struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+public struct JSONWriter: Sendable {
+    public private(set) var bytes: [UInt8] = []
     /// Whether the next member or element is the first of its object or array.
     private var first = true
 
-    init(capacity: Int = 1024) { bytes.reserveCapacity(capacity) }
+    public init(capacity: Int = 1024) { bytes.reserveCapacity(capacity) }
 
-    mutating func beginObject() {
+    public mutating func beginObject() {
         bytes.append(UInt8(ascii: "{"))
         first = true
     }
 
-    mutating func endObject() {
+    public mutating func endObject() {
         bytes.append(UInt8(ascii: "}"))
         first = false
     }
 
-    mutating func beginArray() {
+    public mutating func beginArray() {
         bytes.append(UInt8(ascii: "["))
         first = true
     }
 
-    mutating func endArray() {
+    public mutating func endArray() {
         bytes.append(UInt8(ascii: "]"))
         first = false
     }
 
     /// Starts a member: `"key":` after a comma when needed.
-    mutating func key(_ name: String) {
+    public mutating func key(_ name: String) {
         separate()
         string(name)
         bytes.append(UInt8(ascii: ":"))
@@ -38,9 +38,9 @@ struct JSONWriter {
     }
 
     /// Starts an array element (a comma when needed); for scalar elements use the value writers directly.
-    mutating func element() { separate() }
+    public mutating func element() { separate() }
 
-    mutating func string(_ value: String) {
+    public mutating func string(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
         for byte in value.utf8 {
             switch byte {
@@ -62,23 +62,23 @@ struct JSONWriter {
         first = false
     }
 
-    mutating func int(_ value: Int) {
+    public mutating func int(_ value: Int) {
         bytes.append(contentsOf: String(value).utf8)
         first = false
     }
 
-    mutating func bool(_ value: Bool) {
+    public mutating func bool(_ value: Bool) {
         bytes.append(contentsOf: (value ? "true" : "false").utf8)
         first = false
     }
 
-    mutating func null() {
+    public mutating func null() {
         bytes.append(contentsOf: "null".utf8)
         first = false
     }
 
     /// A string, or `null`.
-    mutating func optional(_ value: String?) {
+    public mutating func optional(_ value: String?) {
         if let value { string(value) } else { null() }
     }
 
