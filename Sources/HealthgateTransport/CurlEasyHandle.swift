@@ -12,7 +12,7 @@ final class CurlEasyHandle {
     /// The request header list given to `CURLOPT_HTTPHEADER`; must outlive `raw`'s use of it.
     private var headerList: UnsafeMutablePointer<curl_slist>?
     /// The endpoint name for errors raised while configuring.
-    private let endpoint: String
+    private var endpoint: String
 
     init(endpoint: String) throws(TransportError) {
         self.endpoint = endpoint
@@ -23,6 +23,21 @@ final class CurlEasyHandle {
         self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         _ = hg_easy_setopt_pointer(raw, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorBuffer))
+    }
+
+    /// Clears every option and the previous request's header list and error text, for reuse
+    /// (``CurlEasyHandlePool``). The handle must not be in a multi handle.
+    func reset() {
+        curl_easy_reset(raw)
+        if let headerList { curl_slist_free_all(headerList) }
+        headerList = nil
+        errorBuffer[0] = 0
+        _ = hg_easy_setopt_pointer(raw, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorBuffer))
+    }
+
+    /// Names the endpoint of the next request (for errors raised while configuring it).
+    func prepare(endpoint: String) {
+        self.endpoint = endpoint
     }
 
     deinit {

@@ -24,12 +24,15 @@ final class CurlEventLoop: @unchecked Sendable {
     private let wakeupHandle: Mutex<CurlMultiHandle?>
     private let inbox = Mutex(Inbox())
     private let counters = Mutex(TransportCounters())
+    /// Where finished transfers' easy handles go back to.
+    private let handles: CurlEasyHandlePool
     private let logger: Logger
     /// Transfers currently in the multi handle, for cancellation and shutdown; curl thread only.
     private var active: [ObjectIdentifier: CurlTransfer] = [:]
 
-    init(multi: CurlMultiHandle, logger: Logger) {
+    init(multi: CurlMultiHandle, handles: CurlEasyHandlePool, logger: Logger) {
         self.wakeupHandle = Mutex(multi)
+        self.handles = handles
         self.logger = logger
     }
 
@@ -181,6 +184,7 @@ final class CurlEventLoop: @unchecked Sendable {
             logger.debug(
                 "transfer failed", metadata: ["endpoint": "\(error.endpoint)", "code": "\(error.code.rawValue)"])
         }
+        handles.recycle(transfer.easy)  // the transfer never touches its handle again
         Unmanaged.passUnretained(transfer).release()
         transfer.complete(result)
     }

@@ -26,6 +26,8 @@ public final class CurlHTTPClient: Sendable {
     }
 
     private let loop: CurlEventLoop
+    /// Easy handles reused from one request to the next.
+    let handles: CurlEasyHandlePool
 
     /// Creates a client and starts its curl thread.
     public init(
@@ -39,7 +41,8 @@ public final class CurlHTTPClient: Sendable {
         else {
             throw TransportError(.invalidRequest, endpoint: "-", reason: "libcurl could not be initialised")
         }
-        loop = CurlEventLoop(multi: multi, logger: logger)
+        handles = CurlEasyHandlePool(capacity: configuration.connectionCacheSize)
+        loop = CurlEventLoop(multi: multi, handles: handles, logger: logger)
         loop.start(name: "healthgate-curl")
     }
 
@@ -61,7 +64,7 @@ public final class CurlHTTPClient: Sendable {
     public func send(
         _ request: TransportRequest, endpoint: EndpointConfiguration
     ) async throws(TransportError) -> TransportResponse {
-        let transfer = try CurlRequestBuilder.makeTransfer(for: request, endpoint: endpoint)
+        let transfer = try CurlRequestBuilder.makeTransfer(for: request, endpoint: endpoint, handles: handles)
         let loop = self.loop
         let result = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in

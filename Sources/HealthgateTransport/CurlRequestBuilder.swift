@@ -5,14 +5,14 @@ import Foundation
 /// method, headers and body.
 enum CurlRequestBuilder {
     static func makeTransfer(
-        for request: TransportRequest, endpoint: EndpointConfiguration
+        for request: TransportRequest, endpoint: EndpointConfiguration, handles: CurlEasyHandlePool
     ) throws(TransportError) -> CurlTransfer {
         let name = endpoint.endpointName
         guard endpoint.baseURL.scheme?.lowercased() == "https" else {
             throw TransportError(.invalidRequest, endpoint: name, reason: "only https endpoints are supported")
         }
         try validate(request, endpoint: name)
-        let easy = try CurlEasyHandle(endpoint: name)
+        let easy = try handles.take(endpoint: name)
 
         try easy.set(CURLOPT_URL, endpoint.url(for: request.path))
         try easy.set(CURLOPT_PROTOCOLS_STR, "https")
