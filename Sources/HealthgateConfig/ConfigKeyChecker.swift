@@ -70,7 +70,7 @@ struct ConfigKeyChecker {
     static func closest(to name: String, in keys: [String]) -> String? {
         if let same = keys.first(where: { $0.lowercased() == name.lowercased() }) { return same }
         let scored = keys.map { ($0, editDistance(name.lowercased(), $0.lowercased())) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= 2, best.1 < best.0.count / 2 else { return nil }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(1, min(2, best.0.count / 2)) else { return nil }
         return best.0
     }
 

@@ -15,11 +15,14 @@ indirect enum ConfigShape: Sendable {
         Mirror(reflecting: value).children.compactMap(\.label)
     }
 
-    /// The shape of the gateway's configuration file (`ConfigFile`).
+    /// The shape of the gateway's configuration file (`ConfigFile`). Every member that is a mapping or a list needs
+    /// its entry in `nested` (a test checks that none is missing), or its keys would go unchecked.
     static let gateway: ConfigShape = .object(keys: keys(of: ConfigFile()), nested: [
         "listen": .object(keys: keys(of: ConfigFile.Listen()), nested: ["clientCAs": .list(.value)]),
         "identities": .list(.object(keys: keys(of: ConfigFile.Identity()), nested: [:])),
-        "cities": .table(.object(keys: keys(of: ConfigFile.City()), nested: [:])),
+        "cities": .table(.object(keys: keys(of: ConfigFile.City()), nested: [
+            "support": .object(keys: keys(of: ConfigFile.Support()), nested: [:]),
+        ])),
         "audit": .object(keys: keys(of: ConfigFile.Audit()), nested: [:]),
         "ops": .object(keys: keys(of: ConfigFile.Ops()), nested: [:]),
         "breaker": .object(keys: keys(of: ConfigFile.Breaker()), nested: [:]),

@@ -110,3 +110,21 @@ struct StrictConfigTests {
         }
     }
 }
+
+/// The shape the key checker walks covers every nested mapping of `ConfigFile`.
+@Suite("configuration shape")
+struct ConfigShapeTests {
+    @Test("a misspelt key inside a city's support is refused too")
+    func nestedSupport() throws {
+        let fixture = try ConfigLoaderTests.Fixture()
+        defer { fixture.remove() }
+        try fixture.write(ConfigLoaderTests.Fixture.valid.replacingOccurrences(
+            of: "    freshnessSeconds: 30", with: "    freshnessSeconds: 30\n    support: {phnoe: \"12345\"}"))
+        do {
+            _ = try ConfigLoader().load(path: fixture.path)
+            Issue.record("the file loaded")
+        } catch {
+            #expect(error.issues.contains { $0.path == "cities.shanghai.support.phnoe" && $0.message.contains("did you mean phone?") })
+        }
+    }
+}
