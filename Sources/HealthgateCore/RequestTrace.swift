@@ -1,3 +1,4 @@
+import Foundation
 import HealthgateModel
 import Synchronization
 
@@ -12,6 +13,9 @@ public final class RequestTrace: Sendable {
         public var freshness: Freshness?
         public var admits: Bool?
         public var upstreamAttempts = 0
+        /// The last instant the code itself is valid, when the flow learned it from a live answer (a peer's
+        /// `codeValidUntil`); never audited.
+        public var codeValidUntil: Date?
     }
 
     private let fields = Mutex(Fields())

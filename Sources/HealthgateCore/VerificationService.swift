@@ -134,6 +134,8 @@ public final class VerificationService: Sendable {
                                             trace: trace, deadline: deadline)
             breaker.recordSuccess()
             metrics.breaker(city: city.name, open: false)
+            let validUntil = [code.validUntil, live.codeValidUntil].compactMap { $0 }.min()
+            trace.update { $0.codeValidUntil = validUntil }
             if let key {
                 await store(live, key: key, code: code, city: city, askedAt: now, policy: policy)
                 metrics.cache(city: city.name, result: "miss")

@@ -167,8 +167,11 @@ public struct GatewayRoutes: Sendable {
             $0.freshness = result.freshness
             $0.admits = result.admits
         }
+        // The code's own validity when only the issuer's answer told it (Hangzhou-style codes), so that the asking
+        // gateway may cache the answer no longer than the code lives (`FederationAdapter` reads it).
+        let codeValidUntil = result.freshness == .live ? context.trace.snapshot.codeValidUntil : nil
         return answer(VerifyAnswer(result: result, explanation: explain(result, language: language, config: config),
-                                     idDigest: idDigest), language: language)
+                                   idDigest: idDigest, codeValidUntil: codeValidUntil), language: language)
     }
 
     /// `POST /federation/v1/status-events`: drops the holder's cached entries, 204; 403 `forbidden` when the event's

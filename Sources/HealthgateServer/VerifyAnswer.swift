@@ -1,3 +1,4 @@
+import Foundation
 import HealthgateAdapters
 import HealthgateModel
 
@@ -10,6 +11,9 @@ struct VerifyAnswer: Encodable, Sendable {
     var explanation: Explanation
     var local: LocalRendering? = nil
     var idDigest: String? = nil
+    /// For a peer: the last instant the code itself is valid, when only the issuer's answer told it (an extension
+    /// `FederationAdapter` reads).
+    var codeValidUntil: Date? = nil
 
     func encode(to encoder: any Encoder) throws {
         try result.encode(to: encoder)
@@ -17,9 +21,11 @@ struct VerifyAnswer: Encodable, Sendable {
         try container.encode(explanation, forKey: .explanation)
         try container.encodeIfPresent(local, forKey: .local)
         try container.encodeIfPresent(idDigest, forKey: .idDigest)
+        try container.encodeIfPresent(codeValidUntil.map { ChinaTime.formatISO($0, withMilliseconds: true) },
+                                      forKey: .codeValidUntil)
     }
 
-    enum Key: String, CodingKey { case explanation, local, idDigest }
+    enum Key: String, CodingKey { case explanation, local, idDigest, codeValidUntil }
 }
 
 
@@ -30,6 +36,7 @@ extension VerifyAnswer {
         w.beginObject()
         w.key("admits"); w.bool(result.admits)
         w.key("asOf"); w.string(ChinaTime.formatISO(result.asOf, withMilliseconds: true))
+        if let codeValidUntil { w.key("codeValidUntil"); w.string(ChinaTime.formatISO(codeValidUntil, withMilliseconds: true)) }
         w.key("explanation"); Self.write(explanation, to: &w)
         w.key("freshness"); w.string(result.freshness.rawValue)
         w.key("holder"); w.string(result.holder.rawValue)

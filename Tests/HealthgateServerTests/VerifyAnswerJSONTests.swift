@@ -42,7 +42,8 @@ struct VerifyAnswerJSONTests {
                 let explanation = Explanation(result, issuer: IssuingCity(region: result.issuer), language: language,
                                               now: Self.t0.addingTimeInterval(180))
                 var candidates = [VerifyAnswer(result: result, explanation: explanation),
-                                  VerifyAnswer(result: result, explanation: explanation, idDigest: String(repeating: "ab", count: 32))]
+                                  VerifyAnswer(result: result, explanation: explanation, idDigest: String(repeating: "ab", count: 32),
+                                               codeValidUntil: Self.t0.addingTimeInterval(300))]
                 for adapter in adapters {
                     candidates.append(VerifyAnswer(result: result, explanation: explanation, local: adapter.render(result)))
                 }
