@@ -41,6 +41,9 @@ public struct ConfigFile: Codable, Sendable {
         public var allowSignatureOnlyAdmit: Bool?
         public var keySetFile: String?
         public var keyRefreshSeconds: Int?
+        /// A Hangzhou-style city's QR prefix (`kind: hangzhou`; default `HZHC2:`), or the prefix a peer gateway's
+        /// Hangzhou-style city uses (`kind: federation`).
+        public var qrPrefix: String?
     }
 
     /// The tamper-evident audit trail.
