@@ -6,7 +6,7 @@ import HealthgateModel
 import HealthgateTransport
 import Logging
 
-/// One mutual-TLS handshake per configured city, as the gateway would make it (its client certificate, the city's CA
+/// One mutual-TLS handshake per configured city (a second after a transient failure), as the gateway would make it (its client certificate, the city's CA
 /// bundle and pin, the connect timeout): for `config check --online`, so that a wrong certificate, CA or address
 /// shows before the first checkpoint does.
 public enum CityProbe {
@@ -39,17 +39,23 @@ public enum CityProbe {
         return await withTaskGroup(of: (Int, Result).self) { group in
             for (index, city) in configuration.cities.enumerated() {
                 group.addTask {
-                    let started = ContinuousClock.now
-                    do throws(HealthgateError) {
-                        let response = try await transport.send(
-                            NativeRequest(method: "GET", path: "/", headers: []), to: city,
-                            timeout: max(city.connectTimeout, .seconds(2)))
-                        return (index, Result(city: city.name, baseURL: city.baseURL, answered: true,
-                                              detail: "HTTP \(response.status)", elapsed: .now - started))
-                    } catch {
-                        return (index, Result(city: city.name, baseURL: city.baseURL, answered: false,
-                                              detail: error.detail, elapsed: .now - started))
+                    // A transient failure (a timeout on a busy machine) is tried once more, as the gateway would.
+                    var last = Result(city: city.name, baseURL: city.baseURL, answered: false, detail: "", elapsed: .zero)
+                    for _ in 0..<2 {
+                        let started = ContinuousClock.now
+                        do throws(HealthgateError) {
+                            let response = try await transport.send(
+                                NativeRequest(method: "GET", path: "/", headers: []), to: city,
+                                timeout: max(city.deadline, .seconds(5)))
+                            return (index, Result(city: city.name, baseURL: city.baseURL, answered: true,
+                                                  detail: "HTTP \(response.status)", elapsed: .now - started))
+                        } catch {
+                            last = Result(city: city.name, baseURL: city.baseURL, answered: false,
+                                          detail: error.detail, elapsed: .now - started)
+                            if !error.isTransient { break }
+                        }
                     }
+                    return (index, last)
                 }
             }
             var results: [(Int, Result)] = []

@@ -109,28 +109,20 @@ struct OperatorLogTests {
         #expect(walSize == 0, "the write-ahead log still holds \(walSize) bytes after shutdown")
 
         // `audit verify` as the README first showed it: the key is not pinned, so the answer is "unverified".
-        let unpinned = try Self.run(executable, ["audit", "verify", "--database", cities.databasePath])
+        let unpinned = try await Self.run(executable, ["audit", "verify", "--database", cities.databasePath])
         #expect(unpinned.status == 3, "\(unpinned.output)")
         #expect(unpinned.output.contains("result:     UNVERIFIED"))
         #expect(unpinned.output.contains("witness:    NONE CHECKED"))
-        let pinned = try Self.run(executable, ["audit", "verify", "--config", cities.configPath])
+        let pinned = try await Self.run(executable, ["audit", "verify", "--config", cities.configPath])
         #expect(pinned.status == 0, "\(pinned.output)")
         #expect(pinned.output.contains("result:     OK"))
         #expect(pinned.output.contains("key:        pinned"))
     }
 
-    /// Runs `executable arguments` to the end: exit status and standard output.
-    static func run(_ executable: URL, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    /// Runs `executable arguments` to the end (off the cooperative pool): exit status and standard output.
+    static func run(_ executable: URL, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let outcome = try await ChildProcess.run(executable, arguments)
+        return (outcome.status, outcome.output)
     }
 
     @Test("a port in use is named by its key and address, exit status 2", needsExecutable, .timeLimit(.minutes(1)))
@@ -154,17 +146,9 @@ struct OperatorLogTests {
         try yaml.replacingOccurrences(of: "  port: 0\n", with: "  port: \(port)\n")
             .write(toFile: cities.configPath, atomically: true, encoding: .utf8)
 
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = GatewayProcess.serveArguments(configPath: cities.configPath)
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let data = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        #expect(process.terminationStatus == 2)
+        let outcome = try await ChildProcess.run(executable, GatewayProcess.serveArguments(configPath: cities.configPath))
+        let text = outcome.errors
+        #expect(outcome.status == 2)
         #expect(text.contains("cannot listen on 127.0.0.1:\(port) (listen.host, listen.port): address already in use"), "\(text)")
         #expect(!text.contains("bind(descriptor"))
     }

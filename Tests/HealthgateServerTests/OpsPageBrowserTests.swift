@@ -15,21 +15,14 @@ enum Chromium {
     }()
 
     /// The DOM of `url` after its scripts ran (up to `budgetMs` of virtual time), as `--dump-dom` prints it.
-    static func renderedDOM(of url: String, budgetMs: Int = 5000) throws -> String {
+    static func renderedDOM(of url: String, budgetMs: Int = 5000) async throws -> String {
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("hg-chromium-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: profile) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path!)
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                             "--no-first-run", "--user-data-dir=\(profile.path)",
-                             "--virtual-time-budget=\(budgetMs)", "--dump-dom", url]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let outcome = try await ChildProcess.run(
+            URL(fileURLWithPath: path!),
+            ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+             "--user-data-dir=\(profile.path)", "--virtual-time-budget=\(budgetMs)", "--dump-dom", url])
+        return outcome.output
     }
 }
 
@@ -58,7 +51,7 @@ struct OpsPageBrowserTests {
             #expect(hangzhou["breaker"] as? String == "closed")
             #expect(cities.first { $0["name"] as? String == "wenzhou" }?["qrPrefix"] as? String == "WZHC2:")
 
-            let dom = try Chromium.renderedDOM(of: "http://127.0.0.1:\(h.opsPort)/")
+            let dom = try await Chromium.renderedDOM(of: "http://127.0.0.1:\(h.opsPort)/")
             #expect(dom.contains("data-loaded=\"true\""), "the script did not render /status: \(dom.prefix(400))")
             for city in cities {
                 let name = try #require(city["name"] as? String)
