@@ -14,7 +14,7 @@ struct InspectCommand: ParsableCommand {
             On success prints {"issuer": "<region>", "city": "<name>", "holderKey": …} plus the issue and expiry \
             times and, for Shanghai, the signed status and key id, and exits 0. When the code is malformed, forged, \
             expired or of no known city, prints {"error": "<machine code>", "detail": "…"} and exits 1. Exits 2 \
-            when the JWK set cannot be read.
+            when the JWK set cannot be read. The configuration's Hangzhou-style cities (Wenzhou's WZHC2:…) are             recognised by their own prefixes.
             """
     )
 
@@ -45,8 +45,8 @@ struct InspectCommand: ParsableCommand {
                                           error: error).json)
             throw ExitCode(2)
         }
-        let recogniser = QRRecogniser(adapters: [
-            HangzhouAdapter(), ShanghaiAdapter(keys: ShanghaiKeyStore(keySet)), BeijingAdapter(),
+        let recogniser = QRRecogniser(adapters: hangzhouStyleAdapters() + [
+            ShanghaiAdapter(keys: ShanghaiKeyStore(keySet)), BeijingAdapter(),
         ])
         let inspection = recogniser.inspect(qrContent, now: instant)
         print(inspection.json)
@@ -64,9 +64,23 @@ struct InspectCommand: ParsableCommand {
 
     /// The hand-configured Shanghai JWK set of `--config`, when that file loads.
     private func configuredKeySetPath() -> String? {
-        guard FileManager.default.fileExists(atPath: config),
-            let configuration = try? ConfigLoader().load(path: config)
-        else { return nil }
-        return configuration.cities.first { $0.region == .shanghai && $0.keySetPath != nil }?.keySetPath
+        configuration?.cities.first { $0.region == .shanghai && $0.keySetPath != nil }?.keySetPath
+    }
+
+    /// `--config`, when that file loads.
+    private var configuration: GatewayConfiguration? {
+        guard FileManager.default.fileExists(atPath: config) else { return nil }
+        return try? ConfigLoader().load(path: config)
+    }
+
+    /// Every Hangzhou-style city of `--config` (Hangzhou and its copies, each with its region and prefix), else
+    /// Hangzhou alone.
+    private func hangzhouStyleAdapters() -> [any CityAdapter] {
+        let configured = (configuration?.cities ?? []).compactMap { city -> HangzhouAdapter? in
+            guard let prefix = city.qrPrefix else { return nil }
+            return HangzhouAdapter(region: city.region, qrPrefix: prefix, cityName: city.name)
+        }
+        if configured.contains(where: { $0.qrPrefix == HangzhouAdapter.defaultQRPrefix }) { return configured }
+        return [HangzhouAdapter()] + configured
     }
 }

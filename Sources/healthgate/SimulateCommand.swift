@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HealthgateAdapters
 import HealthgatePKI
+import HealthgateServer
 import HealthgateSimulators
 import Logging
 
@@ -72,6 +73,7 @@ struct SimulateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        ChinaTimeLogHandler.bootstrap(level: .info)
         let dev = self.dev
         let layout: DevPKILayout
         if let pki {

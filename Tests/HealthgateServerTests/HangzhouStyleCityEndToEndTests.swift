@@ -64,4 +64,24 @@ struct HangzhouStyleCityEndToEndTests {
             #expect(other.json["freshness"] as? String == "cached")
         }
     }
+
+    @Test("inspect --config recognises each Hangzhou-style city by its own prefix",
+          .enabled(if: GatewayExecutable.url != nil, "needs the built healthgate executable: run `swift build` first"))
+    func inspect() async throws {
+        let executable = try #require(GatewayExecutable.url)
+        let cities = try await CityFederation.start(copies: [.wenzhou])
+        defer { Task { await cities.stop() } }
+        let wenzhou = try #require(cities.copies["wenzhou"])
+        let code = try wenzhou.issueCode(for: "green-R00")
+        let known = try await ChildProcess.run(executable, ["inspect", "--config", cities.configPath, code])
+        #expect(known.status == 0, "\(known.output)")
+        #expect(known.output.contains(#""issuer":"330300""#) && known.output.contains(#""city":"wenzhou""#), "\(known.output)")
+        let hangzhou = try await ChildProcess.run(
+            executable, ["inspect", "--config", cities.configPath, try cities.federation.hangzhou.issueCode(for: "green-R00")])
+        #expect(hangzhou.output.contains(#""issuer":"330100""#), "\(hangzhou.output)")
+        // Without the configuration, a Wenzhou code is nobody's.
+        let unconfigured = try await ChildProcess.run(executable, ["inspect", "--config", "/nonexistent.yaml", code])
+        #expect(unconfigured.status == 1)
+        #expect(unconfigured.output.contains("unknown-issuer"))
+    }
 }
