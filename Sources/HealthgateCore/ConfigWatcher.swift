@@ -49,6 +49,9 @@ public struct ConfigWatcher: Service {
             store.replace(with: kept)
             metrics.reload(outcome: "applied")
             metrics.certificates(next.certificateMaterial, now: Date())
+            for warning in next.warnings {
+                logger.warning("configuration warning", metadata: ["issue": "\(warning.description)"])
+            }
             if restart.isEmpty {
                 history.record("applied")
                 logger.info("configuration reloaded", metadata: ["path": "\(path)"])
