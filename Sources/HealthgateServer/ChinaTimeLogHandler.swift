@@ -33,12 +33,30 @@ public struct ChinaTimeLogHandler: LogHandler {
         write(Self.line(time: Date(), level: event.level, label: label, message: "\(event.message)", metadata: all))
     }
 
-    /// One formatted line (without the newline): time with offset, level, label, message, sorted `key=value` pairs.
+    /// One formatted line (without the newline): time with offset, level, label, message, sorted `key=value` pairs
+    /// (logfmt: a value with a space, `=` or `"` is quoted, its `"` and `\\` escaped).
     public static func line(time: Date, level: Logger.Level, label: String, message: String,
                             metadata: Logger.Metadata) -> String {
         var text = "\(ChinaTime.formatISO(time, withMilliseconds: true)) \(level) \(label): \(message)"
-        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) { text += " \(key)=\(value)" }
+        for (key, value) in metadata.sorted(by: { $0.key < $1.key }) { text += " \(key)=\(quoted("\(value)"))" }
         return text
+    }
+
+    /// `value` as a logfmt value.
+    static func quoted(_ value: String) -> String {
+        guard value.isEmpty || value.contains(where: { $0 == " " || $0 == "=" || $0 == "\"" || $0.isNewline }) else {
+            return value
+        }
+        var escaped = ""
+        for character in value {
+            switch character {
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            default:
+                if character.isNewline { escaped += "\\n" } else { escaped.append(character) }
+            }
+        }
+        return "\"" + escaped + "\""
     }
 
     /// Writes `line` and a newline to standard error in one call (lines from several threads never interleave).
