@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -5,7 +6,9 @@ import FoundationNetworking
 import HealthgatePKI
 import HealthgateSimulators
 import HealthgateTransport
+import SwiftASN1
 import Testing
+import X509
 
 #if canImport(Glibc)
 import Glibc
@@ -54,6 +57,15 @@ struct OperatorLogTests {
         #expect(refused.status == 403)
         #expect(try await Self.waitForLog(gateway, "request refused: 403 forbidden"))
         #expect(try await Self.waitForLog(gateway, "not notifier:330100"))
+
+        // Hangzhou's notifier CN, but issued by another CA the listener trusts: the log names the issuerCA.
+        let impostor = try Self.issueClient(commonName: "hangzhou-notifier", in: cities)
+        let wrongIssuer = try await client.send(
+            TransportRequest(method: .post, path: "/notifications/hangzhou", headers: ["Content-Type": "application/json"],
+                             body: Array("{}".utf8)),
+            endpoint: cities.endpoint(port: gateway.port, identity: impostor))
+        #expect(wrongIssuer.status == 403)
+        #expect(try await Self.waitForLog(gateway, "matches the CN, but its issuerCA did not issue this certificate"))
 
         // A client certificate from a CA the listener does not trust: refused in the handshake, logged and counted.
         let untrusted = cities.layout.gatewayClient(of: "310000", issuedBy: .beijing)
@@ -117,6 +129,17 @@ struct OperatorLogTests {
         #expect(pinned.status == 0, "\(pinned.output)")
         #expect(pinned.output.contains("result:     OK"))
         #expect(pinned.output.contains("key:        pinned"))
+    }
+
+    /// A client certificate issued by the gateways' client CA of `cities`' PKI.
+    static func issueClient(commonName: String, in cities: CityFederation) throws -> DevCertificateFiles {
+        let layout = cities.layout
+        let ca = DevCertificateAuthority(identity: DevCertificate(
+            certificate: try Certificate(pemEncoded: String(contentsOf: layout.gatewayClientCA.certificate, encoding: .utf8)),
+            privateKey: try P256.Signing.PrivateKey(pemRepresentation: String(contentsOf: layout.gatewayClientCA.privateKey,
+                                                                              encoding: .utf8))))
+        return try ca.issue(.client(commonName: commonName)).write(
+            to: cities.directory.appendingPathComponent("extra"), name: commonName)
     }
 
     /// Runs `executable arguments` to the end (off the cooperative pool): exit status and standard output.
