@@ -44,6 +44,9 @@ public struct ConfigFile: Codable, Sendable {
         public var keyRefreshSeconds: Int?
         /// The city's health-code service, named to travellers its colours refuse (`ConfigFile.Support`).
         public var support: Support?
+        /// A Hangzhou-style city's QR prefix (`kind: hangzhou`; default `HZHC2:`), or the prefix a peer gateway's
+        /// Hangzhou-style city uses (`kind: federation`).
+        public var qrPrefix: String?
     }
 
     /// The tamper-evident audit trail.

@@ -4,13 +4,19 @@ public struct ConfigIssue: Hashable, Sendable, CustomStringConvertible {
     public var path: String
     /// What is wrong, for an operator; never a secret.
     public var message: String
+    /// The line of the file where the key (or, for a missing key, its parent) is written, when known.
+    public var line: Int?
+    /// `true` for a warning: the file is usable, but something will need attention (a certificate expiring soon).
+    public var isWarning: Bool
 
-    public init(_ path: String, _ message: String) {
+    public init(_ path: String, _ message: String, line: Int? = nil, isWarning: Bool = false) {
         self.path = path
         self.message = message
+        self.line = line
+        self.isWarning = isWarning
     }
 
-    public var description: String { "\(path): \(message)" }
+    public var description: String { "\(path)\(line.map { " (line \($0))" } ?? ""): \(message)" }
 }
 
 /// A configuration that may not be used, with every issue found (not only the first).

@@ -34,24 +34,46 @@ public struct ConfigLoader: Sendable {
             throw ConfigValidationError(issues: [ConfigIssue("(file)", "not UTF-8 text")])
         }
         let file: ConfigFile
+        var index: ConfigLineIndex?
         do {
             guard let root = try Yams.compose(yaml: text) else {
                 throw ConfigValidationError(issues: [ConfigIssue("(file)", "empty")])
             }
             // Unknown keys (at any depth) and alias bombs are refused before anything is decoded.
             let unknown = ConfigKeyChecker.issues(in: root)
-            guard unknown.isEmpty else { throw ConfigValidationError(issues: unknown) }
+            index = ConfigLineIndex(root: root)
+            guard unknown.isEmpty else { throw ConfigValidationError(issues: index?.annotate(unknown) ?? unknown) }
             file = try YAMLDecoder().decode(ConfigFile.self, from: root)
         } catch let error as ConfigValidationError {
             throw error
         } catch let error as DecodingError {
+            let issues = [Self.issue(from: error)]
+            throw ConfigValidationError(issues: index?.annotate(issues) ?? issues)
+        } catch let error as YamlError {
             throw ConfigValidationError(issues: [Self.issue(from: error)])
         } catch {
             throw ConfigValidationError(issues: [ConfigIssue("(file)", "not valid YAML")])
         }
         let base = URL(fileURLWithPath: absolute).deletingLastPathComponent().path
         var validator = ConfigValidator(file: file, baseDirectory: base, now: now(), environment: environment)
-        return try validator.validate(sourcePath: absolute, modified: modified)
+        do {
+            var configuration = try validator.validate(sourcePath: absolute, modified: modified)
+            configuration.warnings = index?.annotate(configuration.warnings) ?? configuration.warnings
+            configuration.sha256 = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            return configuration
+        } catch {
+            throw ConfigValidationError(issues: index?.annotate(error.issues) ?? error.issues)
+        }
+    }
+
+    /// A YAML syntax error with the line libyaml stopped at.
+    private static func issue(from error: YamlError) -> ConfigIssue {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):
+            return ConfigIssue("(file)", "not valid YAML: \(problem)", line: mark.line)
+        default:
+            return ConfigIssue("(file)", "not valid YAML")
+        }
     }
 
     private static func issue(from error: DecodingError) -> ConfigIssue {

@@ -199,6 +199,7 @@ struct ConfigValidator {
         // cities
         var cities: [CityConfiguration] = []
         var seenRegions: [RegionCode: String] = [:]
+        var seenPrefixes: [String: String] = [:]
         if (file.cities ?? [:]).isEmpty { fail("cities", "no city configured") }
         for (name, city) in (file.cities ?? [:]).sorted(by: { $0.key < $1.key }) {
             if let built = validateCity(name: name, city: city) {
@@ -206,6 +207,12 @@ struct ConfigValidator {
                     fail("cities.\(name).region", "region \(built.region) already configured for \(other)")
                 }
                 seenRegions[built.region] = name
+                if let prefix = built.qrPrefix {
+                    if let other = seenPrefixes[prefix] {
+                        fail("cities.\(name).qrPrefix", "prefix \(prefix) already recognised for \(other): each Hangzhou-style city needs its own (set qrPrefix)")
+                    }
+                    seenPrefixes[prefix] = name
+                }
                 cities.append(built)
             }
         }
@@ -287,6 +294,8 @@ struct ConfigValidator {
             fail("listen.headerTimeoutMs", "longer than listen.requestDeadlineMs (\(requestDeadline) ms)")
         }
 
+        let warnings = crossChecks(clientCAPaths: clientCAPaths, cities: cities)
+
         guard issues.isEmpty, let home, let serverCertPath, let serverKeyPath, let pseudonymKey, let signingKeyPath else {
             throw ConfigValidationError(issues: issues.isEmpty ? [ConfigIssue("(file)", "incomplete")] : issues)
         }
@@ -301,7 +310,7 @@ struct ConfigValidator {
                                       signEvery: .seconds(signSeconds), headsPath: headsPath),
             ops: OpsConfiguration(host: opsHost, port: opsPort),
             breaker: BreakerConfiguration(failures: breakerFailures, openFor: .seconds(breakerOpen)),
-            reloadInterval: .seconds(reload), certificateMaterial: material)
+            reloadInterval: .seconds(reload), certificateMaterial: material, warnings: warnings)
     }
 
     mutating func validateCity(name: String, city: ConfigFile.City) -> CityConfiguration? {
@@ -362,9 +371,7 @@ struct ConfigValidator {
         if city.allowStaleAdmit == true, stale == 0 {
             fail("\(key).allowStaleAdmit", "stale answers are off (staleLimitSeconds is 0)")
         }
-        if kind == .federation, let region, ![RegionCode.hangzhou, .shanghai, .beijing].contains(region) {
-            fail("\(key).region", "no adapter recognises the codes of region \(region) (federation needs a known city)")
-        }
+        let qrPrefix = hangzhouStylePrefix(city, kind: kind, region: region, key: key)
         if city.allowSignatureOnlyAdmit == true, kind != .shanghai {
             fail("\(key).allowSignatureOnlyAdmit", "only Shanghai codes carry a signed status")
         }
@@ -390,7 +397,7 @@ struct ConfigValidator {
             connectTimeout: .milliseconds(connect), deadline: .milliseconds(deadline), maxResponseBytes: maxBytes,
             freshness: .seconds(max(freshness, 0)), staleLimit: .seconds(max(stale, 0)),
             allowStaleAdmit: city.allowStaleAdmit ?? false, allowSignatureOnlyAdmit: city.allowSignatureOnlyAdmit ?? false,
-            keySetPath: keySetPath, keyRefreshInterval: .seconds(refresh), support: support)
+            keySetPath: keySetPath, keyRefreshInterval: .seconds(refresh), support: support, qrPrefix: qrPrefix)
         built.maxConnections = connections
         return built
     }

@@ -25,6 +25,11 @@ public struct GatewayConfiguration: Sendable {
     public var reloadInterval: Duration
     /// Every certificate file the configuration names, for readiness and days-to-expiry.
     public var certificateMaterial: [CertificateMaterial]
+    /// What loads but will need attention (a certificate expiring within 30 days, a notifying city nobody may notify
+    /// for…), with key paths and lines; `serve` logs them, `config check` prints them.
+    public var warnings: [ConfigIssue] = []
+    /// Lower-case hex SHA-256 of the file's bytes as loaded: which version is in force.
+    public var sha256: String = ""
 
     /// The city whose region is `region`.
     public func city(region: RegionCode) -> CityConfiguration? { cities.first { $0.region == region } }
@@ -123,6 +128,8 @@ public struct CityConfiguration: Sendable {
 
     /// `maxConnections` when the file gives none.
     public static let defaultMaxConnections = 32
+    /// The QR prefix of a Hangzhou-style city (`HZHC2:` for `kind: hangzhou` unless configured), or `nil`.
+    public var qrPrefix: String? = nil
 }
 
 /// The audit trail's signing policy.

@@ -66,19 +66,27 @@ public final class AdapterRegistry: Sendable {
         return try ShanghaiKeySet(jwks: [UInt8](data))
     }
 
+    /// The Hangzhou-style adapter of `city`: its configured region, QR prefix (Hangzhou's own by default) and name.
+    public static func hangzhouStyle(_ city: CityConfiguration) -> HangzhouAdapter {
+        HangzhouAdapter(region: city.region, qrPrefix: city.qrPrefix ?? HangzhouAdapter.defaultQRPrefix,
+                        cityName: city.name)
+    }
+
     /// The adapter of each kind.
     public static let defaultFactory: Factory = { city, store throws(HealthgateError) in
         switch city.kind {
-        case .hangzhou: return HangzhouAdapter()
+        case .hangzhou: return hangzhouStyle(city)
         case .shanghai: return ShanghaiAdapter(keys: store ?? ShanghaiKeyStore())
         case .beijing: return BeijingAdapter()
         case .federation:
             switch city.region {
-            case .hangzhou: return FederationAdapter(reaching: HangzhouAdapter())
             case .shanghai: return FederationAdapter(reaching: ShanghaiAdapter(keys: store ?? ShanghaiKeyStore()))
             case .beijing: return FederationAdapter(reaching: BeijingAdapter())
             default:
-                throw HealthgateError(.internalError, "no native adapter recognises the codes of region \(city.region)")
+                guard city.region == .hangzhou || city.qrPrefix != nil else {
+                    throw HealthgateError(.internalError, "no native adapter recognises the codes of region \(city.region)")
+                }
+                return FederationAdapter(reaching: hangzhouStyle(city))
             }
         }
     }

@@ -11,11 +11,13 @@ public struct ConfigWatcher: Service {
     let loader: ConfigLoader
     let metrics: GatewayMetrics
     let logger: Logger
+    let history: ReloadHistory
     let onReload: @Sendable (GatewayConfiguration) async throws -> Void
 
     public init(store: ConfigStore, loader: ConfigLoader = ConfigLoader(), metrics: GatewayMetrics = GatewayMetrics(),
-                logger: Logger = Logger(label: "healthgate.config"),
+                logger: Logger = Logger(label: "healthgate.config"), history: ReloadHistory = ReloadHistory(),
                 onReload: @escaping @Sendable (GatewayConfiguration) async throws -> Void = { _ in }) {
+        self.history = history
         self.store = store
         self.loader = loader
         self.metrics = metrics
@@ -33,17 +35,40 @@ public struct ConfigWatcher: Service {
         do {
             let next = try loader.load(path: path)
             try await onReload(next)
-            store.replace(with: next)
+            // Keys a running gateway cannot change stay as they were: say so rather than pretend.
+            var kept = next
+            let restart = RestartRequirement.changes(from: current, to: next)
+            if !restart.isEmpty {
+                kept.listen.host = current.listen.host
+                kept.listen.port = current.listen.port
+                kept.listen.clientCAPaths = current.listen.clientCAPaths
+                kept.ops = current.ops
+                kept.databasePath = current.databasePath
+                kept.audit.signingKeyPath = current.audit.signingKeyPath
+            }
+            store.replace(with: kept)
             metrics.reload(outcome: "applied")
             metrics.certificates(next.certificateMaterial, now: Date())
-            logger.info("configuration reloaded", metadata: ["path": "\(path)"])
+            for warning in next.warnings {
+                logger.warning("configuration warning", metadata: ["issue": "\(warning.description)"])
+            }
+            if restart.isEmpty {
+                history.record("applied")
+                logger.info("configuration reloaded", metadata: ["path": "\(path)"])
+            } else {
+                history.record("applied-restart-needed", notes: restart)
+                logger.warning("configuration reloaded, but a restart is needed to apply every change",
+                               metadata: ["path": "\(path)", "restartNeeded": "\(restart.joined(separator: "; "))"])
+            }
             return true
         } catch let error as ConfigValidationError {
             refuse(current, modified: modified)
+            history.record("refused", notes: error.issues.map(\.description))
             logger.error("configuration refused; keeping the one in force",
                          metadata: ["issues": "\(error.issues.map(\.description))"])
         } catch {
             refuse(current, modified: modified)
+            history.record("refused", notes: ["\(error)"])
             logger.error("configuration refused; keeping the one in force", metadata: ["error": "\(error)"])
         }
         return false

@@ -3,13 +3,19 @@ import HealthgateAdapters
 import HealthgateConfig
 import HealthgateModel
 import HealthgateTransport
+import Logging
 
 /// The cities' transport over the libcurl client: one endpoint configuration per city (its client certificate, CA
 /// bundle, pin, limits), transport failures mapped to the gateway's errors.
 public struct CurlCityTransport: CityTransport {
     let client: CurlHTTPClient
+    let logger: Logger
 
-    public init(client: CurlHTTPClient) { self.client = client }
+    /// Calls over `client`; every failed call (no answer, or HTTP 5xx) is logged with the city's name and the reason.
+    public init(client: CurlHTTPClient, logger: Logger = Logger(label: "healthgate.city")) {
+        self.client = client
+        self.logger = logger
+    }
 
     /// The libcurl endpoint of a configured city, with `timeout` as the request deadline.
     public static func endpoint(for city: CityConfiguration, timeout: Duration) -> EndpointConfiguration? {
@@ -32,10 +38,20 @@ public struct CurlCityTransport: CityTransport {
                                         body: request.body.isEmpty && request.method == "GET" ? nil : request.body)
         do {
             let response = try await client.send(outgoing, endpoint: endpoint)
+            if response.status >= 500 {
+                logger.warning("city call failed", metadata: [
+                    "city": "\(city.name)", "reason": "HTTP \(response.status)",
+                ])
+            }
             return NativeResponse(status: response.status,
                                   headers: response.headers.map { HTTPField($0.name, $0.value) }, body: response.body)
         } catch {
-            throw Self.map(error, city: city.name)
+            let mapped = Self.map(error, city: city.name)
+            logger.warning("city call failed", metadata: [
+                "city": "\(city.name)", "reason": "\(mapped.detail)",
+                "transport": "\(error.code)",
+            ])
+            throw mapped
         }
     }
 

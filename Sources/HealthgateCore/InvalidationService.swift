@@ -30,6 +30,11 @@ public struct InvalidationService: Sendable {
                 holder: configuration.current.pseudonymKey.pseudonym(issuer: event.issuer, holderRef: event.holderRef),
                 status: event.status, changedAt: event.at, now: clock.now())
             metrics.invalidation(source: source)
+            // Which city said what, never whom: the holder stays out of the log.
+            logger.info("status change received; cached answers dropped", metadata: [
+                "source": "\(source)", "issuer": "\(event.issuer)", "status": "\(event.status?.rawValue ?? "-")",
+                "dropped": "\(dropped)",
+            ])
             return dropped
         } catch {
             logger.error("invalidation failed", metadata: ["issuer": "\(event.issuer)"])

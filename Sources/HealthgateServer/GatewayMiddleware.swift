@@ -51,6 +51,8 @@ public struct GatewayMiddleware: RouterMiddleware {
             context.caller = caller
             guard let route else { throw HealthgateError(.notFound, "no such endpoint") }
             guard !caller.roles.isDisjoint(with: route.roles) else {
+                logger.warning("request refused: 403 forbidden", metadata: ForbiddenExplanation(
+                    caller: caller, route: route.name, allowed: route.roles, configuration: config).metadata)
                 throw HealthgateError(.forbidden, "this certificate's role may not call \(route.name)")
             }
             do {

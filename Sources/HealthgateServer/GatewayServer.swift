@@ -24,10 +24,18 @@ public struct GatewayDependencies: Sendable {
     public var storageProblems: @Sendable () async -> [String]
     /// Services to run before the servers start and to stop after they stopped (audit flush on shutdown).
     public var services: [any Service]
+    /// What each city did recently (calls, failures, cache lookups), for the operations page.
+    public var activity: CityActivity
+    /// The audit trail's head for the operations page, or `nil` when there is no trail to show.
+    public var auditHead: @Sendable () async -> AuditHeadStatus?
 
     public init(transport: any CityTransport, cache: any VerificationCaching, audit: any AuditRecording,
                 transferRecords: any TransferRecording = NoTransferRecords(),
-                storageProblems: @escaping @Sendable () async -> [String] = { [] }, services: [any Service] = []) {
+                storageProblems: @escaping @Sendable () async -> [String] = { [] }, services: [any Service] = [],
+                activity: CityActivity = CityActivity(),
+                auditHead: @escaping @Sendable () async -> AuditHeadStatus? = { nil }) {
+        self.activity = activity
+        self.auditHead = auditHead
         self.transport = transport
         self.cache = cache
         self.audit = audit
@@ -50,6 +58,8 @@ public struct GatewayServer: Sendable {
     public let transfers: TransferService
     /// The certificate and key the listener presents, re-read at each configuration reload.
     public let serverIdentity = ServerIdentity()
+    /// The recent configuration reload attempts (the operations page shows them).
+    public let reloads = ReloadHistory()
     let identities: any IdentitySource
     let clock: any WallClock
     let logger: Logger
@@ -100,6 +110,10 @@ public struct GatewayServer: Sendable {
         var tls = TLSConfiguration.makeServerConfigurationWithMTLS(
             certificateChain: initial.certificateChain ?? [], privateKey: initial.privateKey!, trustRoots: .certificates(roots))
         tls.minimumTLSVersion = .tlsv12
+        // Closing a connection (idle timeout, graceful shutdown) waits this long for the client's close_notify, after
+        // everything was written. NIOSSL's default, 5 s, made every SIGTERM wait 5 s for each pooled client connection
+        // (a city notifier's, a checkpoint's) that did not answer it.
+        tls.shutdownTimeout = .milliseconds(250)
         tls.certificateVerification = .noHostnameVerification
         tls.sslContextCallback = { _, promise in promise.succeed(identity.override) }
         return tls
@@ -111,8 +125,9 @@ public struct GatewayServer: Sendable {
         let listen = configuration.current.listen
         return Application(
             router: makeRouter(),
-            server: try .tls(.http1(configuration: .init(idleTimeout: .milliseconds(Int64(listen.headerTimeout.seconds * 1000)))),
-                             tlsConfiguration: Self.tlsConfiguration(listen, identity: serverIdentity)),
+            server: try .observedTLS(idleTimeout: .milliseconds(Int64(listen.headerTimeout.seconds * 1000)),
+                                     tlsConfiguration: Self.tlsConfiguration(listen, identity: serverIdentity),
+                                     logger: logger),
             configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: nil),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
@@ -124,6 +139,9 @@ public struct GatewayServer: Sendable {
         let router = Router()
         OpsRoutes(configuration: configuration, registry: MetricsRegistry.shared,
                   storageProblems: dependencies.storageProblems).register(on: router)
+        OpsPageRoutes(status: OpsStatusSource(configuration: configuration, verification: verification,
+                                              activity: dependencies.activity, reloads: reloads,
+                                              auditHead: dependencies.auditHead)).register(on: router)
         let ops = configuration.current.ops
         return Application(
             router: router, configuration: .init(address: .hostname(ops.host, port: ops.port), serverName: nil),
@@ -136,7 +154,7 @@ public struct GatewayServer: Sendable {
         let adapters = adapters
         let clock = clock
         let serverIdentity = serverIdentity
-        return ConfigWatcher(store: configuration, loader: loader, logger: logger) { next in
+        return ConfigWatcher(store: configuration, loader: loader, logger: logger, history: reloads) { next in
             let identity = try ServerIdentity.read(next.listen)
             try adapters.rebuild(from: next, now: clock.now())
             serverIdentity.use(identity)
@@ -146,12 +164,16 @@ public struct GatewayServer: Sendable {
     /// Every service of the gateway, in start order (shutdown runs in reverse: servers first, storage last).
     public func services(onGatewayRunning: @escaping @Sendable (Int) async -> Void = { _ in },
                          onOpsRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> [any Service] {
-        dependencies.services + [
+        let current = configuration.current
+        return dependencies.services + [
             makeConfigWatcher(),
             KeySetRefresher(configuration: configuration, adapters: adapters, transport: dependencies.transport,
                             clock: clock, logger: logger),
-            makeOpsApplication(onServerRunning: onOpsRunning),
-            try makeApplication(onServerRunning: onGatewayRunning),
+            ConfiguredListener(listener: makeOpsApplication(onServerRunning: onOpsRunning),
+                               keys: "ops.host, ops.port", address: "\(current.ops.host):\(current.ops.port)"),
+            ConfiguredListener(listener: try makeApplication(onServerRunning: onGatewayRunning),
+                               keys: "listen.host, listen.port",
+                               address: "\(current.listen.host):\(current.listen.port)"),
         ]
     }
 
@@ -160,7 +182,8 @@ public struct GatewayServer: Sendable {
                     onOpsRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         GatewayMetrics().certificates(configuration.current.certificateMaterial, now: clock.now())
         let group = ServiceGroup(configuration: .init(
-            services: try services(onGatewayRunning: onGatewayRunning, onOpsRunning: onOpsRunning),
+            services: try services(onGatewayRunning: onGatewayRunning, onOpsRunning: onOpsRunning)
+                + [ShutdownAnnouncer(logger: logger)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }

@@ -34,11 +34,17 @@ public struct LiveGateway: Sendable {
         let transfers = TransferStore(database: database)
         let client = try CurlHTTPClient(configuration: Self.transportLimits(config), logger: logger)
         let path = config.databasePath
+        let activity = CityActivity()
+        let headsPath = config.audit.headsPath
         let dependencies = GatewayDependencies(
-            transport: CurlCityTransport(client: client), cache: cache, audit: audit, transferRecords: transfers,
+            transport: ObservedCityTransport(CurlCityTransport(client: client, logger: logger), activity: activity),
+            cache: ObservedCache(cache, activity: activity, configuration: configuration), audit: audit,
+            transferRecords: transfers,
             storageProblems: { Self.storageProblems(path: path) },
             services: [AuditSealer(audit: audit, logger: logger), CachePurger(cache: cache, clock: clock, logger: logger),
-                       TransferPurger(store: transfers, clock: clock, logger: logger)])
+                       TransferPurger(store: transfers, clock: clock, logger: logger)],
+            activity: activity,
+            auditHead: { await AuditHeadStatus.read(audit, witnessPath: headsPath) })
         let server = try GatewayServer(configuration: configuration, dependencies: dependencies, identities: identities,
                                        clock: clock, loader: loader, logger: logger)
         return LiveGateway(server: server, database: database, cacheDatabase: cacheDatabase, audit: audit, cache: cache,
@@ -71,13 +77,18 @@ public struct LiveGateway: Sendable {
         return problems
     }
 
-    /// Closes the storage and stops the curl thread (after the services have stopped).
-    public func close() async {
+    /// Closes the storage and stops the curl thread (after the services have stopped). The write-ahead log is
+    /// checkpointed into the database file and truncated once the other connections are closed, so that a copy of the
+    /// `.sqlite` file alone is complete; returns whether that checkpoint completed.
+    @discardableResult
+    public func close() async -> Bool {
         await audit.close()
         await cache.close()
         await transfers.close()
+        let checkpointed = (try? await database.checkpoint()) ?? false
         await database.close()
         await cacheDatabase.close()
         client.shutdown()
+        return checkpointed
     }
 }

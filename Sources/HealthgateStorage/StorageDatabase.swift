@@ -13,7 +13,7 @@ public final class StorageDatabase: Sendable {
     public let options: StorageOptions
     /// The schema version after migration.
     public let schemaVersion: Int
-    private let maintenance: SQLiteQueue
+    let maintenance: SQLiteQueue
 
     private init(path: String, options: StorageOptions, schemaVersion: Int, maintenance: SQLiteQueue) {
         self.path = path

@@ -56,10 +56,18 @@ struct AuditCommand: AsyncParsableCommand {
         return ExitCode(exitCode)
     }
 
-    /// `audit verify`: recomputes the chain and every signature; exits 1 naming the first record that does not match.
+    /// `audit verify`: recomputes the chain and every signature; exits 1 naming the first record that does not match,
+    /// and 3 ("unverified") when nothing fails but the signing key was not pinned: signatures checked only against keys
+    /// stored in the file itself prove nothing about who wrote it.
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Recompute the hash chain and check every head signature; name the first record that does not match.")
+            abstract: "Recompute the hash chain and check every head signature; name the first record that does not match.",
+            discussion: """
+                Exit status: 0 verified (chain intact, signatures valid under a pinned key); 1 a record does not match;                 2 the check could not run; 3 unverified: nothing failed, but the signing key was not pinned (give                 --config FILE or --public-key PEM), so the signatures were checked only against keys stored in the                 database itself. Without a head witness file (--heads, or the configured audit.headsFile) a tail cut                 off together with its signatures would not show; the output says so.
+                """)
+
+        /// The exit status of a check that found nothing wrong but could not pin the signing key.
+        static let unverifiedExitCode: Int32 = 3
 
         @OptionGroup var location: Location
 
@@ -84,6 +92,10 @@ struct AuditCommand: AsyncParsableCommand {
             var witnessed: [AuditHeadWitness.Head] = []
             var witnessNote: String?
             let configuredHeads = try location.configuration()?.audit.headsPath
+            var missingWitness: String?
+            if heads == nil, let configuredHeads, !FileManager.default.fileExists(atPath: configuredHeads) {
+                missingWitness = configuredHeads
+            }
             if let headsPath = heads ?? configuredHeads.flatMap({ FileManager.default.fileExists(atPath: $0) ? $0 : nil }) {
                 do {
                     let read = try AuditHeadWitness(path: headsPath).read()
@@ -110,17 +122,25 @@ struct AuditCommand: AsyncParsableCommand {
             lines.append(report.keyPinned
                 ? "key:        pinned (\(key!.keyID.prefix(16))…)"
                 : "key:        NOT pinned: checked against the keys stored in the file itself")
-            lines.append(witnessNote.map { "witness:    \(report.witnessedHeads) head(s) verified and checked; \($0)" }
-                ?? "witness:    none given: a tail cut off together with its signatures would not show")
+            if let witnessNote {
+                lines.append("witness:    \(report.witnessedHeads) head(s) verified and checked; \(witnessNote)")
+            } else if let missingWitness {
+                lines.append("witness:    NONE CHECKED: the configured file \(missingWitness) does not exist; a tail cut off together with its signatures would not show")
+            } else {
+                lines.append("witness:    NONE CHECKED (give --heads FILE or --config FILE): a tail cut off together with its signatures would not show")
+            }
             if let first = report.firstProblem {
                 lines.append("result:     FAILED at record \(first.seq): \(first.kind.rawValue): \(first.detail)")
                 for problem in report.problems.dropFirst().prefix(9) { lines.append("            also \(problem)") }
                 if report.problems.count > 10 { lines.append("            … \(report.problems.count - 10) more") }
+            } else if !report.keyPinned {
+                lines.append("result:     UNVERIFIED: the chain is consistent, but its signatures were checked only against keys stored in the database itself; pin the key with --config FILE or --public-key PEM")
             } else {
-                lines.append("result:     OK")
+                lines.append("result:     OK" + (witnessNote == nil ? " (no witness file checked)" : ""))
             }
             print(lines.joined(separator: "\n"))
             if !report.isValid { throw ExitCode(1) }
+            if !report.keyPinned { throw ExitCode(Self.unverifiedExitCode) }
         }
     }
 

@@ -25,6 +25,7 @@ struct DemoCommand: AsyncParsableCommand {
     var keep = false
 
     func run() async throws {
+        ChinaTimeLogHandler.bootstrap(level: .info)
         let work = FileManager.default.temporaryDirectory.appendingPathComponent("healthgate-demo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
         defer {

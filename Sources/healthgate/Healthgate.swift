@@ -6,6 +6,6 @@ struct Healthgate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "healthgate",
         abstract: "The inter-city health-code federation gateway.",
-        subcommands: [ServeCommand.self, PKICommand.self, SimulateCommand.self, DemoCommand.self, InspectCommand.self, AuditCommand.self]
+        subcommands: [ServeCommand.self, ConfigCommand.self, PKICommand.self, SimulateCommand.self, DemoCommand.self, InspectCommand.self, AuditCommand.self]
     )
 }

@@ -16,7 +16,8 @@ struct InspectCommand: ParsableCommand {
             signed status (Shanghai) also gets "explanation": what a checkpoint would tell the traveller from that \
             status alone, as a signature-only answer, in --lang, naming the city's support contact from --config. \
             When the code is malformed, forged, expired or of no known city, prints \
-            {"error": "<machine code>", "detail": "…"} and exits 1. Exits 2 when the JWK set cannot be read.
+            {"error": "<machine code>", "detail": "…"} and exits 1. Exits 2 when the JWK set cannot be read. The \
+            configuration's Hangzhou-style cities (Wenzhou's WZHC2:…) are recognised by their own prefixes.
             """
     )
 
@@ -55,8 +56,8 @@ struct InspectCommand: ParsableCommand {
                                           error: error).json)
             throw ExitCode(2)
         }
-        let recogniser = QRRecogniser(adapters: [
-            HangzhouAdapter(), ShanghaiAdapter(keys: ShanghaiKeyStore(keySet)), BeijingAdapter(),
+        let recogniser = QRRecogniser(adapters: hangzhouStyleAdapters() + [
+            ShanghaiAdapter(keys: ShanghaiKeyStore(keySet)), BeijingAdapter(),
         ])
         let language = ExplanationLanguage(rawValue: lang) ?? .fallback
         var inspection = recogniser.inspect(qrContent, now: instant)
@@ -79,18 +80,18 @@ struct InspectCommand: ParsableCommand {
 
     /// The hand-configured Shanghai JWK set of `--config`, when that file loads.
     private func configuredKeySetPath() -> String? {
-        loadedConfiguration()?.cities.first { $0.region == .shanghai && $0.keySetPath != nil }?.keySetPath
+        configuration?.cities.first { $0.region == .shanghai && $0.keySetPath != nil }?.keySetPath
     }
 
-    /// `--config`, when it exists and loads.
-    private func loadedConfiguration() -> GatewayConfiguration? {
+    /// `--config`, when that file loads.
+    private var configuration: GatewayConfiguration? {
         guard FileManager.default.fileExists(atPath: config) else { return nil }
         return try? ConfigLoader().load(path: config)
     }
 
     /// The issuing city as `--config` names it (with its support contact), else by its region alone.
     private func issuingCity(_ region: RegionCode) -> IssuingCity {
-        loadedConfiguration()?.issuingCity(region) ?? IssuingCity(region: region)
+        configuration?.issuingCity(region) ?? IssuingCity(region: region)
     }
 
     /// The explanation (JSON, sorted keys) of what `code` itself says (`RecognisedCode.ownExplanation`); `nil` for a
@@ -101,5 +102,16 @@ struct InspectCommand: ParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return (try? encoder.encode(explanation)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Every Hangzhou-style city of `--config` (Hangzhou and its copies, each with its region and prefix), else
+    /// Hangzhou alone.
+    private func hangzhouStyleAdapters() -> [any CityAdapter] {
+        let configured = (configuration?.cities ?? []).compactMap { city -> HangzhouAdapter? in
+            guard let prefix = city.qrPrefix else { return nil }
+            return HangzhouAdapter(region: city.region, qrPrefix: prefix, cityName: city.name)
+        }
+        if configured.contains(where: { $0.qrPrefix == HangzhouAdapter.defaultQRPrefix }) { return configured }
+        return [HangzhouAdapter()] + configured
     }
 }

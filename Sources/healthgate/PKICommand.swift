@@ -22,10 +22,29 @@ struct PKICommand: AsyncParsableCommand {
         @Option(name: .long, help: "The directory to write into (created if needed; existing files are replaced).")
         var out: String
 
+        @Option(name: .customLong("add-city"), help: ArgumentHelp(
+            "Add a Hangzhou-style city NAME:REGION (e.g. wenzhou:330300) to the PKI in --out, keeping every existing file; repeatable.",
+            valueName: "name:region"))
+        var addCity: [String] = []
+
         func run() async throws {
             let directory = URL(fileURLWithPath: out, isDirectory: true).standardizedFileURL
-            let layout = try DevPKIWriter.write(into: directory)
-            DemoPrinter.line(DevPKIWriter.summary(of: layout))
+            let extra = try addCity.map { entry throws(ValidationError) -> DevCity in
+                try DevPKIWriter.city(entry)
+            }
+            if extra.isEmpty {
+                let layout = try DevPKIWriter.write(into: directory)
+                DemoPrinter.line(DevPKIWriter.summary(of: layout))
+                return
+            }
+            let layout = DevPKILayout(root: directory)
+            if !FileManager.default.fileExists(atPath: layout.gatewayClientCA.certificate.path) {
+                _ = try DevPKIWriter.write(into: directory)
+            }
+            for city in extra {
+                try DevPKI.addCity(city, into: directory)
+                DemoPrinter.line(DevPKIWriter.summary(ofAdded: city, in: layout))
+            }
         }
     }
 }
@@ -61,6 +80,35 @@ enum DevPKIWriter {
             try make().write(to: file)
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
         }
+    }
+
+    /// A city of `--add-city`: `name:region`, the name lower-case letters, the region six digits.
+    static func city(_ entry: String) throws(ValidationError) -> DevCity {
+        let parts = entry.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 2, !parts[0].isEmpty, parts[0].allSatisfy({ $0.isASCII && $0.isLowercase }),
+              parts[1].count == 6, parts[1].allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw ValidationError("--add-city takes name:region, e.g. wenzhou:330300 (lower-case name, six-digit region)")
+        }
+        guard !DevCity.all.contains(where: { $0.name == parts[0] || $0.region == parts[1] }) else {
+            throw ValidationError("--add-city \(entry): that name or region is already one of the three cities")
+        }
+        return DevCity(name: parts[0], region: parts[1])
+    }
+
+    /// What `--add-city` wrote for `city`.
+    static func summary(ofAdded city: DevCity, in layout: DevPKILayout) -> String {
+        let root = layout.root.path
+        func rel(_ url: URL) -> String {
+            url.path.hasPrefix(root + "/") ? String(url.path.dropFirst(root.count + 1)) : url.path
+        }
+        var lines = ["Added \(city.name) (\(city.region)) to the development PKI in \(root) (other files kept):"]
+        lines.append("    \(rel(layout.cityCA(city).certificate))   federation CA (put it in the gateway's listen.clientCAs for its notifier)")
+        lines.append("    \(rel(layout.cityServer(city).certificate))   server, CN=\(city.name)-server")
+        lines.append("    \(rel(layout.cityNotifier(city).certificate))   notification client, CN=\(city.name)-notifier")
+        for region in DevCity.all.map(\.region) + [city.region] {
+            lines.append("    \(rel(layout.gatewayClient(of: region, issuedBy: city).certificate))   client for the gateway of \(region)")
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// A readable list of the files, one line each, relative to the root.

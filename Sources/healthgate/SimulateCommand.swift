@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import HealthgateAdapters
 import HealthgatePKI
+import HealthgateServer
 import HealthgateSimulators
 import Logging
 
@@ -40,25 +42,67 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(name: .long, help: "A development PKI directory (from `healthgate pki dev`); a new one in a temporary directory when absent.")
     var pki: String?
 
+    @Option(name: .long, help: "hangzhou only: run a copy of Hangzhou's platform under this name (its PKI folder cities/NAME, from `pki dev --add-city NAME:REGION`).")
+    var name: String?
+
+    @Option(name: .long, help: "hangzhou only: the copy's region code (e.g. 330300 for Wenzhou).")
+    var region: String?
+
+    @Option(name: .customLong("qr-prefix"), help: "hangzhou only: the copy's QR prefix, four upper-case letters or digits then 2: (e.g. WZHC2:).")
+    var qrPrefix: String?
+
+    func validate() throws {
+        if city != .hangzhou, name != nil || region != nil || qrPrefix != nil {
+            throw ValidationError("--name, --region and --qr-prefix make a copy of Hangzhou's platform: use them with `simulate hangzhou`")
+        }
+        if let region, !(region.count == 6 && region.allSatisfy({ $0.isASCII && $0.isNumber })) {
+            throw ValidationError("--region is a six-digit region code")
+        }
+        if let qrPrefix, !HangzhouAdapter.isValidQRPrefix(qrPrefix) {
+            throw ValidationError("--qr-prefix is four upper-case letters or digits then 2: (e.g. WZHC2:)")
+        }
+        if (region != nil || qrPrefix != nil), name == nil || name == "hangzhou" {
+            throw ValidationError("a copy of Hangzhou needs its own --name (e.g. --name wenzhou --region 330300 --qr-prefix WZHC2:)")
+        }
+    }
+
+    /// The city this run serves: one of the three, or a copy of Hangzhou under its own name.
+    var dev: DevCity {
+        guard let name else { return city.dev }
+        return DevCity(name: name, region: region ?? city.dev.region)
+    }
+
     func run() async throws {
+        ChinaTimeLogHandler.bootstrap(level: .info)
+        let dev = self.dev
         let layout: DevPKILayout
         if let pki {
             layout = DevPKILayout(root: URL(fileURLWithPath: pki, isDirectory: true).standardizedFileURL)
-            guard FileManager.default.fileExists(atPath: layout.cityServer(city.dev).certificate.path) else {
-                throw ValidationError("no development PKI in \(pki): run `healthgate pki dev --out \(pki)` first")
+            guard FileManager.default.fileExists(atPath: layout.cityServer(dev).certificate.path) else {
+                if DevCity.all.contains(dev) {
+                    throw ValidationError("no development PKI in \(pki): run `healthgate pki dev --out \(pki)` first")
+                }
+                throw ValidationError("no certificates for \(dev.name) in \(pki): run `healthgate pki dev --out \(pki) --add-city \(dev.name):\(dev.region)` first")
             }
         } else {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("healthgate-pki-\(UUID().uuidString)")
             layout = try DevPKIWriter.write(into: directory)
+            if !DevCity.all.contains(dev) { try DevPKI.addCity(dev, into: directory) }
             DemoPrinter.line("Development PKI written to \(directory.path)")
         }
         let federation = SimulatedFederation(layout: layout)
-        let simulator: any SimulatedCity = [City.hangzhou: federation.hangzhou, .shanghai: federation.shanghai,
-                                            .beijing: federation.beijing][city]!
-        var logger = Logger(label: "healthgate.simulate.\(city.rawValue)")
+        let simulator: any SimulatedCity
+        if DevCity.all.contains(dev) {
+            simulator = [City.hangzhou: federation.hangzhou, .shanghai: federation.shanghai,
+                         .beijing: federation.beijing][city]!
+        } else {
+            simulator = HangzhouSimulator(
+                notificationSender: SimulatorTLSFiles(layout: layout, city: dev).notificationSender(),
+                name: dev.name, region: dev.region, qrPrefix: qrPrefix ?? HangzhouSimulator.defaultQRPrefix)
+        }
+        var logger = Logger(label: "healthgate.simulate.\(dev.name)")
         logger.logLevel = .info
-        let cityName = city.rawValue
-        let dev = city.dev
+        let cityName = dev.name
         let host = self.host
         try await SimulatedFederation.runOne(simulator, layout: layout, host: host, port: port, logger: logger) { port in
             let base = "https://\(host):\(port)"

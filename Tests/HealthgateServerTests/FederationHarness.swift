@@ -51,9 +51,9 @@ final class FederationHarness: Sendable {
     typealias Overrides = [String: [String: String]]
 
     /// Runs `body` with a running federation, then stops everything and removes the temp dir.
-    static func withFederation<T: Sendable>(overrides: Overrides = [:],
+    static func withFederation<T: Sendable>(overrides: Overrides = [:], copies: [HangzhouCopy] = [],
                                             _ body: @Sendable (FederationHarness) async throws -> T) async throws -> T {
-        let harness = try await start(overrides: overrides)
+        let harness = try await start(overrides: overrides, copies: copies)
         do {
             let value = try await body(harness)
             await harness.stop()
@@ -64,8 +64,8 @@ final class FederationHarness: Sendable {
         }
     }
 
-    static func start(overrides: Overrides) async throws -> FederationHarness {
-        let cities = try await CityFederation.start(overrides: overrides)
+    static func start(overrides: Overrides, copies: [HangzhouCopy] = []) async throws -> FederationHarness {
+        let cities = try await CityFederation.start(overrides: overrides, copies: copies)
         do {
             return try await start(gatewayOn: cities)
         } catch {
@@ -106,6 +106,9 @@ final class FederationHarness: Sendable {
         let base = "https://127.0.0.1:\(harness.gatewayPort)/notifications/"
         federation.hangzhou.notifier.subscribe(NotificationSubscription(url: URL(string: base + "hangzhou")!, region: "310000"))
         federation.shanghai.notifier.subscribe(NotificationSubscription(url: URL(string: base + "shanghai")!, region: "310000"))
+        for (name, copy) in cities.copies {
+            copy.notifier.subscribe(NotificationSubscription(url: URL(string: base + name)!, region: "310000"))
+        }
         return harness
     }
 

@@ -46,11 +46,15 @@ final class CityFederation: Sendable {
     let databasePath: String
     /// The gateway's audit signing key (PEM), to pin signatures when verifying the chain.
     let auditKeyPath: String
+    /// The simulated copies of Hangzhou's platform (Wenzhou…), by name.
+    let copies: [String: HangzhouSimulator]
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
     private init(directory: URL, layout: DevPKILayout, federation: SimulatedFederation, configPath: String,
-                 databasePath: String, auditKeyPath: String, group: ServiceGroup, task: Task<Void, any Error>) {
+                 databasePath: String, auditKeyPath: String, copies: [String: HangzhouSimulator] = [:],
+                 group: ServiceGroup, task: Task<Void, any Error>) {
+        self.copies = copies
         self.directory = directory
         self.layout = layout
         self.federation = federation
@@ -63,19 +67,24 @@ final class CityFederation: Sendable {
 
     /// Starts the cities and writes the gateway's files; `database` is the database path relative to the config file
     /// (its folder is created, empty).
-    static func start(database: String = "healthgate.sqlite", overrides: FederationHarness.Overrides = [:])
+    static func start(database: String = "healthgate.sqlite", overrides: FederationHarness.Overrides = [:],
+                      copies: [HangzhouCopy] = [])
         async throws -> CityFederation
     {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hg-proc-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         do {
             let layout = try DevPKI.generate(into: directory.appendingPathComponent("pki"))
+            for copy in copies { try DevPKI.addCity(copy.city, into: layout.root) }
             let federation = SimulatedFederation(layout: layout)
+            let copySimulators = copies.map { ($0, $0.simulator(layout: layout)) }
             var quiet = Logger(label: "healthgate.test")
             quiet.logLevel = .critical
 
             let (cityPorts, continuation) = AsyncStream<(String, Int)>.makeStream()
-            let servers: [any Service] = federation.cities.map { entry in
+            let entries: [(city: DevCity, simulator: any SimulatedCity)] = federation.cities
+                + copySimulators.map { ($0.0.city, $0.1 as any SimulatedCity) }
+            let servers: [any Service] = entries.map { entry in
                 SimulatorServer(city: entry.simulator, tls: SimulatorTLSFiles(layout: layout, city: entry.city),
                                 host: "127.0.0.1", port: 0, logger: quiet) { port in continuation.yield((entry.city.name, port)) }
             }
@@ -84,16 +93,19 @@ final class CityFederation: Sendable {
             var ports: [String: Int] = [:]
             for await (name, port) in cityPorts {
                 ports[name] = port
-                if ports.count == 3 { break }
+                if ports.count == entries.count { break }
             }
 
             var configuration = FederationHarness.configuration(ports: ports, overrides: overrides)
             configuration.database = database
+            configuration.hangzhouCopies = copies
             let configPath = try configuration.write(into: directory, federation: federation)
             let databaseURL = directory.appendingPathComponent(database)
             let auditKey = directory.appendingPathComponent("audit.pem")
             return CityFederation(directory: directory, layout: layout, federation: federation, configPath: configPath,
-                                  databasePath: databaseURL.path, auditKeyPath: auditKey.path, group: group, task: task)
+                                  databasePath: databaseURL.path, auditKeyPath: auditKey.path,
+                                  copies: Dictionary(uniqueKeysWithValues: copySimulators.map { ($0.0.city.name, $0.1) }),
+                                  group: group, task: task)
         } catch {
             try? FileManager.default.removeItem(at: directory)
             throw error

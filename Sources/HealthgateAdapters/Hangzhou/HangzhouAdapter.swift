@@ -3,9 +3,14 @@ import HealthgateModel
 
 /// The Hangzhou Health Code adapter (hangzhou.md, region 330100), the "Hangzhou-style" platform: `HZHC2:` tokens,
 /// snake_case JSON, business errors inside HTTP 200, colour-change notifications.
+///
+/// A copy of Hangzhou's platform (Wenzhou 330300 `WZHC2:`, Ningbo 330200 `NBHC2:`) differs only in its region, its QR
+/// prefix and where it is reached: the same adapter serves it, built with that region and prefix.
 public struct HangzhouAdapter: CityAdapter {
-    public let region: RegionCode = .hangzhou
-    public let cityName = "hangzhou"
+    public let region: RegionCode
+    public let cityName: String
+    /// The QR prefix this city's codes start with (`HZHC2:` for Hangzhou itself).
+    public let qrPrefix: String
 
     /// The verify endpoint.
     public static let verifyPath = "/open/healthcode/v2/verify"
@@ -14,12 +19,31 @@ public struct HangzhouAdapter: CityAdapter {
     /// How long Hangzhou honours a token after its `refresh_time` (hangzhou.md): it answers `CODE_EXPIRED` after that.
     public static let tokenLifetime: TimeInterval = 300
 
-    public init() {}
+    /// Hangzhou itself: region 330100, prefix `HZHC2:`.
+    public init() {
+        self.region = .hangzhou
+        self.cityName = "hangzhou"
+        self.qrPrefix = Self.defaultQRPrefix
+    }
 
-    /// A Hangzhou code: holder key = the 26-character token (it rotates every minute; `holder_ref` comes with the answer).
+    /// A copy of Hangzhou's platform: its region, its QR prefix (check it with `isValidQRPrefix` first) and the name
+    /// it is configured under.
+    public init(region: RegionCode, qrPrefix: String, cityName: String) {
+        self.region = region
+        self.cityName = cityName
+        self.qrPrefix = qrPrefix
+    }
+
+    /// Hangzhou's own QR prefix.
+    public static let defaultQRPrefix = HangzhouCode.prefix
+
+    /// Whether `prefix` is a Hangzhou-style QR prefix: four upper-case letters or digits, then `2:` (hangzhou.md).
+    public static func isValidQRPrefix(_ prefix: String) -> Bool { HangzhouCode.isValidPrefix(prefix) }
+
+    /// A code with this city's prefix: holder key = the 26-character token (it rotates every minute; `holder_ref` comes with the answer).
     /// Its validity cannot be told locally: the token is opaque.
     public func recognise(_ qr: String, now: Date) throws(HealthgateError) -> RecognisedCode? {
-        guard let token = try HangzhouCode.token(of: qr) else { return nil }
+        guard let token = try HangzhouCode.token(of: qr, prefix: qrPrefix) else { return nil }
         return RecognisedCode(issuer: region, content: qr, holderKey: token)
     }
 

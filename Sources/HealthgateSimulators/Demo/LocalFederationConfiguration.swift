@@ -24,6 +24,9 @@ public struct LocalFederationConfiguration: Sendable {
     public var cityOverrides: [String: [String: String]] = [:]
     /// A comment line at the top of the file, if any.
     public var comment: String?
+    /// Copies of Hangzhou's platform federated too (`kind: hangzhou` with their own `qrPrefix`), their base URLs in
+    /// `cityURLs` under their names; their CAs are client CAs and their notifiers have `notifier:<region>`.
+    public var hangzhouCopies: [HangzhouCopy] = []
 
     /// A configuration over cities listening at `cityURLs`.
     public init(cityURLs: [String: URL]) {
@@ -32,11 +35,11 @@ public struct LocalFederationConfiguration: Sendable {
 
     /// The YAML; paths are relative to the directory it is written into.
     public var yaml: String {
-        func city(_ city: DevCity) -> String {
+        func city(_ city: DevCity, kind: String? = nil, qrPrefix: String? = nil) -> String {
             var lines = [
                 "  \(city.name):",
                 "    region: \"\(city.region)\"",
-                "    kind: \(city.name)",
+                "    kind: \(kind ?? city.name)",
                 "    baseURL: \(cityURLs[city.name]?.absoluteString ?? "https://127.0.0.1:1")",
                 "    clientCertificate: pki/cities/\(city.name)/clients/gateway-310000.pem",
                 "    clientKey: pki/cities/\(city.name)/clients/gateway-310000.key",
@@ -45,10 +48,16 @@ public struct LocalFederationConfiguration: Sendable {
             var settings = ["connectTimeoutMs": "1000", "deadlineMs": "\(cityDeadlineMs)", "maxResponseBytes": "65536",
                             "freshnessSeconds": "30", "staleLimitSeconds": "\(staleLimitSeconds)"]
             if city == .shanghai { settings["keySetFile"] = "shanghai-keys.json" }
+            if let qrPrefix { settings["qrPrefix"] = "\"\(qrPrefix)\"" }
             for (key, value) in cityOverrides[city.name] ?? [:] { settings[key] = value }
             for (key, value) in settings.sorted(by: { $0.key < $1.key }) { lines.append("    \(key): \(value)") }
             return lines.joined(separator: "\n")
         }
+        let copyCAs = hangzhouCopies.map { ", pki/cities/\($0.city.name)/ca.pem" }.joined()
+        let copyNotifiers = hangzhouCopies.map {
+            "\n  - {role: \"notifier:\($0.city.region)\", subjectCN: \($0.city.name)-notifier, issuerCA: pki/cities/\($0.city.name)/ca.pem}"
+        }.joined()
+        let copies = hangzhouCopies.map { city($0.city, kind: "hangzhou", qrPrefix: $0.qrPrefix) + "\n" }.joined()
         return """
             \(comment.map { "# \($0)\n" } ?? "")home: "310000"
             listen:
@@ -56,7 +65,7 @@ public struct LocalFederationConfiguration: Sendable {
               port: 0
               certificate: pki/gateways/310000/server.pem
               key: pki/gateways/310000/server.key
-              clientCAs: [pki/gateways/client-ca.pem, pki/cities/hangzhou/ca.pem, pki/cities/shanghai/ca.pem]
+              clientCAs: [pki/gateways/client-ca.pem, pki/cities/hangzhou/ca.pem, pki/cities/shanghai/ca.pem\(copyCAs)]
               bodyLimitBytes: 16384
               requestDeadlineMs: \(requestDeadlineMs)
             identities:
@@ -65,9 +74,9 @@ public struct LocalFederationConfiguration: Sendable {
               - {role: peer-gateway, subjectCN: gateway-110000, issuerCA: pki/gateways/client-ca.pem}
               - {role: transfer-agent, subjectCN: transfer-agent-310000, issuerCA: pki/gateways/client-ca.pem}
               - {role: "notifier:330100", subjectCN: hangzhou-notifier, issuerCA: pki/cities/hangzhou/ca.pem}
-              - {role: "notifier:310000", subjectCN: shanghai-notifier, issuerCA: pki/cities/shanghai/ca.pem}
+              - {role: "notifier:310000", subjectCN: shanghai-notifier, issuerCA: pki/cities/shanghai/ca.pem}\(copyNotifiers)
             cities:
-            \(city(.hangzhou))
+            \(copies)\(city(.hangzhou))
             \(city(.shanghai))
             \(city(.beijing))
             database: \(database)

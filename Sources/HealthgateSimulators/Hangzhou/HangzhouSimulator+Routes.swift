@@ -66,7 +66,7 @@ extension HangzhouSimulator {
         else {
             return Self.answer("NO_PERMISSION")
         }
-        guard let token = Self.token(of: content) else { return Self.answer("INVALID_PARAM") }
+        guard let token = token(of: content) else { return Self.answer("INVALID_PARAM") }
         let now = clock.now()
         let found: (HangzhouHolder, Date)? = store.withLock { store in
             guard let issued = store.tokens[token],
@@ -165,7 +165,7 @@ extension HangzhouSimulator {
         .object([
             ("handle", .string(holder.handle)),
             ("baseRef", .string(holder.baseRef)),
-            ("holderRefs", .object(["310000", "110000", "330100"].map { ($0, .string(holder.holderRef(forRegion: $0))) })),
+            ("holderRefs", .object(Self.knownRegions.map { ($0, .string(holder.holderRef(forRegion: $0))) })),
             ("status", .string(holder.color)),
             ("reasons", .array(holder.reason.map { [.string($0)] } ?? [])),
             ("observationEnd", .optional(holder.quarantineUntil)),

@@ -4,9 +4,13 @@ import Synchronization
 /// The simulated Hangzhou Health Code system (hangzhou.md): verify, transfer_in, COLOR_CHANGED notifications.
 ///
 /// Written from the document alone. State lives behind a mutex; the routes are in `HangzhouSimulator+Routes.swift`.
+/// Started with another name, region and QR prefix it is a copy of Hangzhou's platform (hangzhou.md: Wenzhou 330300
+/// `WZHC2:`), identical in everything else.
 public final class HangzhouSimulator: SimulatedCity {
     /// The region code of Hangzhou.
     public static let regionCode = "330100"
+    /// Hangzhou's own QR prefix.
+    public static let defaultQRPrefix = "HZHC2:"
     /// A token is valid this many seconds after its `refresh_time`.
     public static let tokenLifetime: TimeInterval = 300
 
@@ -22,8 +26,10 @@ public final class HangzhouSimulator: SimulatedCity {
         var arrivals = 0
     }
 
-    public let name = "hangzhou"
-    public let region = HangzhouSimulator.regionCode
+    public let name: String
+    public let region: String
+    /// The prefix of this city's codes (`HZHC2:` for Hangzhou itself); any other prefix is `INVALID_PARAM` here.
+    public let qrPrefix: String
     public let faults = FaultSwitch()
     public let clock: SimulatorClock
     /// Sends COLOR_CHANGED to subscribed gateways.
@@ -35,8 +41,12 @@ public final class HangzhouSimulator: SimulatedCity {
     /// A Hangzhou with the seeded population; notifications go through `notificationSender` (none when `nil`).
     public init(
         clock: SimulatorClock = SimulatorClock(), notificationSender: (any NotificationSender)? = nil,
-        notificationRetryDelay: Duration = .milliseconds(200)
+        notificationRetryDelay: Duration = .milliseconds(200), name: String = "hangzhou",
+        region: String = HangzhouSimulator.regionCode, qrPrefix: String = HangzhouSimulator.defaultQRPrefix
     ) {
+        self.name = name
+        self.region = region
+        self.qrPrefix = qrPrefix
         self.clock = clock
         self.notifier = Notifier(sender: notificationSender, maxRetries: 5, retryDelay: notificationRetryDelay)
         var store = Store(holders: HangzhouPopulation.seed(now: clock.now()))
@@ -72,9 +82,12 @@ public final class HangzhouSimulator: SimulatedCity {
         }
     }
 
+    /// The caller regions whose `holder_ref` the admin routes accept as a holder's key.
+    static let knownRegions = ["310000", "110000", "330100", "330300"]
+
     static func matches(_ holder: HangzhouHolder, _ key: String) -> Bool {
         holder.handle == key || holder.baseRef == key
-            || ["310000", "110000", "330100"].contains { holder.holderRef(forRegion: $0) == key }
+            || knownRegions.contains { holder.holderRef(forRegion: $0) == key }
     }
 
     /// Adds a holder (tests: a person with a chosen ID number).
@@ -82,7 +95,7 @@ public final class HangzhouSimulator: SimulatedCity {
         store.withLock { $0.holders.append(holder) }
     }
 
-    /// Issues a currently valid QR content (`HZHC2:` and a new token, `refresh_time` now) for a holder.
+    /// Issues a currently valid QR content (the city's prefix and a new token, `refresh_time` now) for a holder.
     public func issueCode(for key: String) throws(SimulatorError) -> String {
         let now = clock.now()
         let token: String? = store.withLock { store in
@@ -93,7 +106,7 @@ public final class HangzhouSimulator: SimulatedCity {
             return token
         }
         guard let token else { throw SimulatorError(.unknownHolder, "no such Hangzhou holder") }
-        return "HZHC2:" + token
+        return qrPrefix + token
     }
 
     /// Registers a token for a holder with a chosen `refresh_time` (tests: expired tokens, the document's example).
@@ -171,10 +184,10 @@ public final class HangzhouSimulator: SimulatedCity {
         return String((0..<26).map { _ in alphabet.randomElement()! })
     }
 
-    /// Whether `content` is a Hangzhou code: `HZHC2:` and 26 Crockford base32 characters (upper case).
-    static func token(of content: String) -> String? {
-        guard content.hasPrefix("HZHC2:") else { return nil }
-        let token = String(content.dropFirst(6))
+    /// Whether `content` is a code of this city: its prefix and 26 Crockford base32 characters (upper case).
+    func token(of content: String) -> String? {
+        guard content.hasPrefix(qrPrefix) else { return nil }
+        let token = String(content.dropFirst(qrPrefix.count))
         let alphabet = Set("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
         guard token.count == 26, token.allSatisfy({ alphabet.contains($0) }) else { return nil }
         return token

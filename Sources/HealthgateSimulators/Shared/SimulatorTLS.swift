@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import NIOSSL
 
 /// The files a simulated city serves mutual TLS with, and the ones it notifies gateways with.
@@ -41,6 +42,9 @@ public struct SimulatorTLSFiles: Hashable, Sendable {
             trustRoots: .certificates(roots)
         )
         configuration.minimumTLSVersion = .tlsv12
+        // Closing a connection waits this long for the client's close_notify (NIOSSL's default, 5 s, held every
+        // stop of the demo for as long as a pooled client connection stayed open).
+        configuration.shutdownTimeout = .milliseconds(250)
         configuration.certificateVerification = .noHostnameVerification
         return configuration
     }
