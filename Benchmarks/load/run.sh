@@ -195,7 +195,8 @@ cpu_ticks() {  # utime + stime of every pid given
 }
 peak_kb() { local total=0; for pid in "$@"; do total=$((total + $(awk '/VmHWM/ {print $2}' "/proc/$pid/status"))); done; echo "$total"; }
 accepted() { curl -s "http://127.0.0.1:$MOCK_STATUS/" | awk 'NR==3 {print $1}'; }
-nginx_workers() { pgrep -P "$(cat "$1/nginx.pid")" | tr '\n' ' '; }
+# The worker processes of an nginx (not its cache loader, which exits after start).
+nginx_workers() { pgrep -P "$(cat "$1/nginx.pid")" -f "nginx: worker process" | tr '\n' ' '; }
 
 # One row: name, URL, mode, connections, pids whose CPU counts. Prints a table line; stores req/s, cpu, p99 in ROW_*.
 run_row() {
