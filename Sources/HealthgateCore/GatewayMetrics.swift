@@ -5,24 +5,26 @@ import Foundation
 /// The gateway's metrics, through swift-metrics (the server bootstraps a Prometheus registry): labels carry routes,
 /// outcomes and city names, never personal data.
 public struct GatewayMetrics: Sendable {
+    /// The per-request handles, made once (their dimensions are routes, outcomes and city names: a bounded set).
+    private let handles = MetricHandles()
+
     public init() {}
 
     /// One request answered on `route` with `outcome` (`ok` or a machine error code).
     public func request(route: String, outcome: String) {
-        Counter(label: "healthgate_requests_total", dimensions: [("route", route), ("outcome", outcome)]).increment()
+        handles.counter("healthgate_requests_total", [("route", route), ("outcome", outcome)]).increment()
     }
 
     /// One upstream call to `city` that took `duration`, ending in `outcome`.
     public func upstream(city: String, duration: Duration, outcome: String) {
         let nanos = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
-        Timer(label: "healthgate_upstream_latency_seconds", dimensions: [("city", city)],
-              preferredDisplayUnit: .seconds).recordNanoseconds(nanos)
-        Counter(label: "healthgate_upstream_calls_total", dimensions: [("city", city), ("outcome", outcome)]).increment()
+        handles.timer("healthgate_upstream_latency_seconds", [("city", city)]).recordNanoseconds(nanos)
+        handles.counter("healthgate_upstream_calls_total", [("city", city), ("outcome", outcome)]).increment()
     }
 
     /// A cache lookup for `city`: `hit` (fresh), `stale`, or `miss`.
     public func cache(city: String, result: String) {
-        Counter(label: "healthgate_cache_lookups_total", dimensions: [("city", city), ("result", result)]).increment()
+        handles.counter("healthgate_cache_lookups_total", [("city", city), ("result", result)]).increment()
     }
 
     /// Whether `city`'s circuit breaker is open.
