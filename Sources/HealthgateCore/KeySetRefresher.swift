@@ -26,10 +26,11 @@ public struct KeySetRefresher: Service {
     /// Fetches `GET /sssm/v1/keys` for one city and puts the set in use.
     @discardableResult
     public static func refresh(city: CityConfiguration, store: ShanghaiKeyStore, configuration: GatewayConfiguration,
-                               transport: any CityTransport, clock: any WallClock) async throws(HealthgateError) -> Int {
+                               transport: any CityTransport, clock: any WallClock, timeout: Duration? = nil)
+        async throws(HealthgateError) -> Int {
         let adapter = ShanghaiAdapter(keys: store)
         let request = adapter.keysRequest(caller: configuration.home, requestID: UUID())
-        let response = try await transport.send(request, to: city, timeout: city.deadline)
+        let response = try await transport.send(request, to: city, timeout: timeout ?? city.deadline)
         let keys = try adapter.parseKeysResponse(response)
         store.replace(with: keys, at: clock.now())
         return keys.keys.count

@@ -1,0 +1,56 @@
+import Foundation
+import HealthgateConfig
+import Testing
+
+/// `bulkhead:`, `retryBudget:` and `listen.bodyTimeoutMs`: defaults, values read, and values refused with their paths.
+@Suite("resilience configuration")
+struct ResilienceConfigTests {
+    typealias Fixture = ConfigLoaderTests.Fixture
+
+    @Test("without the keys, the defaults of the benchmark apply")
+    func defaults() throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        try fixture.write(Fixture.valid)
+        let config = try ConfigLoader().load(path: fixture.path)
+        #expect(config.bulkhead == BulkheadConfiguration(maxInFlight: 8, maxQueued: 24))
+        #expect(config.retryBudget == RetryBudgetConfiguration(percent: 20, minPerSecond: 3, windowSeconds: 10))
+        #expect(config.listen.bodyTimeout == .seconds(5))
+    }
+
+    @Test("the keys are read")
+    func read() throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        try fixture.write(Fixture.valid.replacingOccurrences(of: "  clientCAs:", with: "  bodyTimeoutMs: 2500\n  clientCAs:")
+            + "\nbulkhead: {maxInFlight: 4, maxQueued: 0}\nretryBudget: {percent: 10, minPerSecond: 1, windowSeconds: 30}\n")
+        let config = try ConfigLoader().load(path: fixture.path)
+        #expect(config.bulkhead == BulkheadConfiguration(maxInFlight: 4, maxQueued: 0))
+        #expect(config.retryBudget == RetryBudgetConfiguration(percent: 10, minPerSecond: 1, windowSeconds: 30))
+        #expect(config.listen.bodyTimeout == .milliseconds(2500))
+    }
+
+    @Test("values that cannot work are refused with their paths; unknown keys too")
+    func refused() throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        try fixture.write(Fixture.valid.replacingOccurrences(of: "  clientCAs:", with: "  bodyTimeoutMs: 20000\n  clientCAs:")
+            + "\nbulkhead: {maxInFlight: 0, maxQueued: -1}\nretryBudget: {percent: 120, minPerSecond: -1, windowSeconds: 0}\n")
+        do {
+            _ = try ConfigLoader().load(path: fixture.path)
+            Issue.record("an invalid file loaded")
+        } catch {
+            let paths = Set(error.issues.map(\.path))
+            #expect(paths.isSuperset(of: ["bulkhead.maxInFlight", "bulkhead.maxQueued", "retryBudget.percent",
+                                          "retryBudget.minPerSecond", "retryBudget.windowSeconds",
+                                          "listen.bodyTimeoutMs"]))
+        }
+        try fixture.write(Fixture.valid + "\nbulkhead: {maxInFlight: 4, maxQueue: 2}\n")
+        do {
+            _ = try ConfigLoader().load(path: fixture.path)
+            Issue.record("an unknown key loaded")
+        } catch {
+            #expect(error.issues.contains { $0.path == "bulkhead.maxQueue" })
+        }
+    }
+}
