@@ -57,6 +57,9 @@ public struct GatewayMiddleware: RouterMiddleware {
                 response = try await next(request, context)
             } catch let error as HealthgateError {
                 throw error
+            } catch let error as HTTPError where error.status == .notFound {
+                // A path the route table lets through but no route matches (`GET /v1/transfers/a/b`).
+                throw HealthgateError(.notFound, "no such endpoint")
             } catch {
                 logger.error("handler failed", metadata: ["route": "\(routeName)", "error": "\(type(of: error))"])
                 throw HealthgateError(.internalError, "the gateway failed to answer")
@@ -64,6 +67,7 @@ public struct GatewayMiddleware: RouterMiddleware {
         } catch {
             errorCode = error.code.rawValue
             response = Problem(error).response
+            if let seconds = error.retryAfterSeconds { response.headers[.retryAfter] = "\(seconds)" }
         }
 
         let trace = context.trace.snapshot

@@ -84,6 +84,7 @@ public struct GatewayServer: Sendable {
         let router = Router(context: GatewayRequestContext.self)
         router.add(middleware: GatewayMiddleware(configuration: configuration, identities: identities,
                                                  audit: dependencies.audit, clock: clock, logger: logger))
+        router.add(middleware: BodyDeadline(configuration: configuration))
         GatewayRoutes(configuration: configuration, adapters: adapters, verification: verification,
                       invalidation: invalidation, clock: clock).register(on: router)
         TransferRoutes(configuration: configuration, transfers: transfers, clock: clock).register(on: router)
@@ -111,7 +112,8 @@ public struct GatewayServer: Sendable {
         let listen = configuration.current.listen
         return Application(
             router: makeRouter(),
-            server: try .tls(.http1(configuration: .init(idleTimeout: .milliseconds(Int64(listen.headerTimeout.seconds * 1000)))),
+            server: try .tls(ClosingHTTP1Channel.builder(configuration: .init(
+                idleTimeout: .milliseconds(Int64(listen.headerTimeout.seconds * 1000)))),
                              tlsConfiguration: Self.tlsConfiguration(listen, identity: serverIdentity)),
             configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: nil),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
