@@ -33,7 +33,7 @@ public final class AdapterRegistry: Sendable {
     /// Every adapter, in configuration order.
     public var all: [any CityAdapter] { state.withLock { s in s.order.compactMap { s.adapters[$0] } } }
 
-    /// The Shanghai key store of `region`, when that city is a `shanghai` kind.
+    /// The key store of `region`, when that city is configured with a key set.
     public func keyStore(for region: RegionCode) -> ShanghaiKeyStore? { state.withLock { $0.keyStores[region] } }
 
     /// Rebuilds every adapter from a new snapshot; key stores whose key-set file did not change are kept.
@@ -42,7 +42,8 @@ public final class AdapterRegistry: Sendable {
         let previous = state.withLock { $0 }
         for city in configuration.cities {
             var store: ShanghaiKeyStore?
-            if city.kind == .shanghai || (city.kind == .federation && city.region == .shanghai) {
+            // A city configured with a key set (validation allows one only where codes are checked against keys).
+            if city.keySetPath != nil {
                 if let kept = previous.keyStores[city.region], previous.keySetPaths[city.region] == city.keySetPath {
                     store = kept
                 } else {
@@ -66,20 +67,21 @@ public final class AdapterRegistry: Sendable {
         return try ShanghaiKeySet(jwks: [UInt8](data))
     }
 
-    /// The adapter of each kind.
+    /// The adapter of each native kind: the registry. A new kind of city adds its line here and its own folder.
+    static let natives: [AdapterKind: @Sendable (ShanghaiKeyStore?) -> any CityAdapter] = [
+        .hangzhou: { _ in HangzhouAdapter() },
+        .shanghai: { store in ShanghaiAdapter(keys: store ?? ShanghaiKeyStore()) },
+        .beijing: { _ in BeijingAdapter() },
+    ]
+
+    /// The adapter of each kind; a `federation` city is reached through its gateway with the native adapter of the
+    /// region's own kind, which recognises its codes.
     public static let defaultFactory: Factory = { city, store throws(HealthgateError) in
-        switch city.kind {
-        case .hangzhou: return HangzhouAdapter()
-        case .shanghai: return ShanghaiAdapter(keys: store ?? ShanghaiKeyStore())
-        case .beijing: return BeijingAdapter()
-        case .federation:
-            switch city.region {
-            case .hangzhou: return FederationAdapter(reaching: HangzhouAdapter())
-            case .shanghai: return FederationAdapter(reaching: ShanghaiAdapter(keys: store ?? ShanghaiKeyStore()))
-            case .beijing: return FederationAdapter(reaching: BeijingAdapter())
-            default:
-                throw HealthgateError(.internalError, "no native adapter recognises the codes of region \(city.region)")
-            }
+        if let native = natives[city.kind] { return native(store) }
+        for make in natives.values {
+            let reaching = make(store)
+            if reaching.region == city.region { return FederationAdapter(reaching: reaching) }
         }
+        throw HealthgateError(.internalError, "no native adapter recognises the codes of region \(city.region)")
     }
 }

@@ -73,11 +73,12 @@ public final class VerificationService: Sendable {
     func refreshKeysAfterUnknownKID(deadline: ContinuousClock.Instant?) async -> Bool {
         let config = configuration.current
         var replaced = false
-        for city in config.cities where city.kind == .shanghai {
+        for city in config.cities {
+            guard let keys = adapters.adapter(for: city.region)?.keySetRefresh else { continue }
             let timeout = deadline.map { min(city.deadline, $0 - deadlines.now - Self.answerReserve) } ?? city.deadline
             guard timeout > .zero else { break }
-            guard let store = adapters.keyStore(for: city.region), store.claimRefresh(now: clock.now()) else { continue }
-            if (try? await KeySetRefresher.refresh(city: city, store: store, configuration: config,
+            guard keys.claimRefresh(now: clock.now()) else { continue }
+            if (try? await KeySetRefresher.refresh(city: city, keys: keys, configuration: config,
                                                    transport: transport, clock: clock, timeout: timeout)) != nil {
                 replaced = true
             }

@@ -1,4 +1,5 @@
 import Foundation
+import HealthgateAdapters
 import HealthgateConfig
 import HealthgateCore
 import HealthgateModel
@@ -15,6 +16,8 @@ public struct GatewayMiddleware: RouterMiddleware {
     public typealias Context = GatewayRequestContext
 
     let configuration: ConfigStore
+    /// Which cities take notifications (their adapters' capability).
+    let adapters: AdapterRegistry
     let identities: any IdentitySource
     let audit: any AuditRecording
     let clock: any WallClock
@@ -22,10 +25,12 @@ public struct GatewayMiddleware: RouterMiddleware {
     let logger: Logger
     let roleCache = RoleCache()
 
-    public init(configuration: ConfigStore, identities: any IdentitySource, audit: any AuditRecording,
+    public init(configuration: ConfigStore, adapters: AdapterRegistry, identities: any IdentitySource,
+                audit: any AuditRecording,
                 clock: any WallClock = SystemWallClock(), metrics: GatewayMetrics = GatewayMetrics(),
                 logger: Logger = Logger(label: "healthgate.server")) {
         self.configuration = configuration
+        self.adapters = adapters
         self.identities = identities
         self.audit = audit
         self.clock = clock
@@ -40,7 +45,9 @@ public struct GatewayMiddleware: RouterMiddleware {
         let (config, generation) = configuration.currentWithGeneration
         var context = context
         context.deadline = started + config.listen.requestDeadline
-        let route = RoutePolicy.route(method: request.method.rawValue, path: request.uri.path, configuration: config)
+        let route = RoutePolicy.route(method: request.method.rawValue, path: request.uri.path, configuration: config) {
+            [adapters] city in adapters.adapter(for: city.region)?.sendsNotifications ?? false
+        }
         let routeName = route?.name ?? "other"
 
         var response: Response

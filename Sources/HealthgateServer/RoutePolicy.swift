@@ -4,8 +4,9 @@ import HealthgateModel
 /// Which roles may call which route; a route not listed is `not-found`.
 public enum RoutePolicy {
     /// The audit and metrics name of a request's route, and the roles that may call it; `nil` for an unknown route.
-    public static func route(method: String, path: String, configuration: GatewayConfiguration)
-        -> (name: String, roles: Set<Role>)? {
+    /// `sendsNotifications` tells whether a configured city's adapter takes notifications (`CityAdapter`).
+    public static func route(method: String, path: String, configuration: GatewayConfiguration,
+                             sendsNotifications: (CityConfiguration) -> Bool) -> (name: String, roles: Set<Role>)? {
         if method == "GET" {
             guard path.hasPrefix("/v1/transfers/"), path.count > "/v1/transfers/".count else { return nil }
             return ("GET /v1/transfers/{requestId}", [.transferAgent])
@@ -19,7 +20,7 @@ public enum RoutePolicy {
         default:
             guard path.hasPrefix("/notifications/") else { return nil }
             let name = String(path.dropFirst("/notifications/".count))
-            guard let city = configuration.city(named: name), city.kind == .hangzhou || city.kind == .shanghai else {
+            guard let city = configuration.city(named: name), sendsNotifications(city) else {
                 return nil
             }
             return ("POST /notifications/\(city.name)", [.notifier(city.region)])

@@ -7,9 +7,10 @@ enum CoreFixtures {
     static let hangzhou = RegionCode(rawValue: "330100")!
 
     /// A Hangzhou city with a per-attempt deadline of `deadline`.
-    static func city(deadline: Duration = .seconds(5)) -> CityConfiguration {
+    static func city(deadline: Duration = .seconds(5), name: String = "hangzhou", region: RegionCode = hangzhou,
+                     kind: AdapterKind = .hangzhou) -> CityConfiguration {
         CityConfiguration(
-            name: "hangzhou", region: hangzhou, kind: .hangzhou, baseURL: "https://127.0.0.1:1",
+            name: name, region: region, kind: kind, baseURL: "https://127.0.0.1:1",
             clientCertificatePath: "/dev/null", clientKeyPath: "/dev/null", passphraseEnv: nil,
             caBundlePath: "/dev/null", pin: nil, connectTimeout: .seconds(1), deadline: deadline,
             maxResponseBytes: 1 << 20, freshness: .seconds(30), staleLimit: .zero, allowStaleAdmit: false,
