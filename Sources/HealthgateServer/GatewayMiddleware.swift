@@ -9,15 +9,13 @@ import Logging
 import X509
 
 /// Runs around every request on the mutual-TLS port: authenticates the verified client certificate (EKU clientAuth,
-/// within its validity), maps it to roles, refuses a caller the route does not allow (403), renders every error as
-/// problem+json, and writes exactly one audit record before the answer leaves (503 `audit-unavailable` when it
-/// cannot).
+/// within its validity) and maps it to roles, renders every error as problem+json, and writes exactly one audit record
+/// before the answer leaves (503 `audit-unavailable` when it cannot). Each route declares who may call it where it is
+/// registered (`RouteAccess`); a path no route serves is 404.
 public struct GatewayMiddleware: RouterMiddleware {
     public typealias Context = GatewayRequestContext
 
     let configuration: ConfigStore
-    /// Which cities take notifications (their adapters' capability).
-    let adapters: AdapterRegistry
     let identities: any IdentitySource
     let audit: any AuditRecording
     let clock: any WallClock
@@ -25,12 +23,10 @@ public struct GatewayMiddleware: RouterMiddleware {
     let logger: Logger
     let roleCache = RoleCache()
 
-    public init(configuration: ConfigStore, adapters: AdapterRegistry, identities: any IdentitySource,
-                audit: any AuditRecording,
+    public init(configuration: ConfigStore, identities: any IdentitySource, audit: any AuditRecording,
                 clock: any WallClock = SystemWallClock(), metrics: GatewayMetrics = GatewayMetrics(),
                 logger: Logger = Logger(label: "healthgate.server")) {
         self.configuration = configuration
-        self.adapters = adapters
         self.identities = identities
         self.audit = audit
         self.clock = clock
@@ -45,10 +41,6 @@ public struct GatewayMiddleware: RouterMiddleware {
         let (config, generation) = configuration.currentWithGeneration
         var context = context
         context.deadline = started + config.listen.requestDeadline
-        let route = RoutePolicy.route(method: request.method.rawValue, path: request.uri.path, configuration: config) {
-            [adapters] city in adapters.adapter(for: city.region)?.sendsNotifications ?? false
-        }
-        let routeName = route?.name ?? "other"
 
         var response: Response
         var errorCode: String?
@@ -56,10 +48,6 @@ public struct GatewayMiddleware: RouterMiddleware {
             let caller = try await authenticate(request, context: context, config: config, generation: generation,
                                                 now: receivedAt)
             context.caller = caller
-            guard let route else { throw HealthgateError(.notFound, "no such endpoint") }
-            guard !caller.roles.isDisjoint(with: route.roles) else {
-                throw HealthgateError(.forbidden, "this certificate's role may not call \(route.name)")
-            }
             do {
                 response = try await next(request, context)
             } catch let error as HealthgateError {
@@ -68,7 +56,8 @@ public struct GatewayMiddleware: RouterMiddleware {
                 // A path the route table lets through but no route matches (`GET /v1/transfers/a/b`).
                 throw HealthgateError(.notFound, "no such endpoint")
             } catch {
-                logger.error("handler failed", metadata: ["route": "\(routeName)", "error": "\(type(of: error))"])
+                logger.error("handler failed", metadata: ["route": "\(context.route.current?.name ?? "other")",
+                                                          "error": "\(type(of: error))"])
                 throw HealthgateError(.internalError, "the gateway failed to answer")
             }
         } catch {
@@ -78,6 +67,8 @@ public struct GatewayMiddleware: RouterMiddleware {
         }
 
         let trace = context.trace.snapshot
+        let route = context.route.current
+        let routeName = route?.name ?? "other"
         let outcome: AuditOutcome
         if let errorCode {
             outcome = .failed(code: errorCode)

@@ -12,6 +12,8 @@ public struct GatewayRequestContext: RequestContext {
     public var caller: CallerIdentity?
     /// What the flow learned, for the audit record.
     public var trace = RequestTrace()
+    /// The route reached, as its `RouteAccess` named it.
+    public let route = RouteRecord()
     /// When the request must be answered.
     public var deadline: ContinuousClock.Instant = .now + .seconds(10)
 

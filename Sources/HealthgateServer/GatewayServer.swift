@@ -82,10 +82,8 @@ public struct GatewayServer: Sendable {
     /// The mutual-TLS router, with the gateway middleware in front of every route.
     public func makeRouter() -> Router<GatewayRequestContext> {
         let router = Router(context: GatewayRequestContext.self)
-        router.add(middleware: GatewayMiddleware(configuration: configuration, adapters: adapters,
-                                                 identities: identities, audit: dependencies.audit, clock: clock,
-                                                 logger: logger))
-        router.add(middleware: BodyDeadline(configuration: configuration))
+        router.add(middleware: GatewayMiddleware(configuration: configuration, identities: identities,
+                                                 audit: dependencies.audit, clock: clock, logger: logger))
         GatewayRoutes(configuration: configuration, adapters: adapters, verification: verification,
                       invalidation: invalidation, clock: clock).register(on: router)
         TransferRoutes(configuration: configuration, transfers: transfers, clock: clock).register(on: router)
