@@ -8,7 +8,7 @@ import Synchronization
 /// in time is 408 `request-timeout` and its connection is closed after the answer (a client sending a byte a second
 /// holds nothing for long). It reads at most one byte past `listen.bodyLimitBytes` (nothing when `Content-Length` is
 /// already past it), so the routes still answer 413 `payload-too-large` themselves. Runs inside
-/// `GatewayMiddleware`, so the answer is audited and rendered as problem+json.
+/// `AuditMiddleware` and `ProblemMiddleware`, so the answer is audited and rendered as problem+json.
 ///
 /// The clock runs on the connection's event loop (`ConnectionCloseHandler`), not in a task: reading the body costs no
 /// task switch, so a busy cooperative pool delays no request.

@@ -6,7 +6,7 @@ import HealthgateModel
 import Hummingbird
 
 /// The mutual-TLS routes: checkpoint verify, the peer endpoints of `federation.md`, and the cities' native
-/// notification endpoints. Authentication, errors and the audit are `GatewayMiddleware`'s; each route's roles are
+/// notification endpoints. Authentication, errors and the audit are the router's middlewares'; each route's roles are
 /// declared here (`RouteAccess`).
 public struct GatewayRoutes: Sendable {
     let configuration: ConfigStore

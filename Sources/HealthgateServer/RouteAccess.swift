@@ -3,11 +3,10 @@ import HealthgateConfig
 import HealthgateCore
 import HealthgateModel
 import Hummingbird
-import Synchronization
 
 /// Who may call a route, declared where the route is registered (a `RouterGroup` middleware): it names the route for
-/// the audit and metrics (`RouteRecord`) and refuses a caller without one of its roles (403 `forbidden`).
-/// Authentication is `GatewayMiddleware`'s and has already happened.
+/// the audit and metrics (`RequestRecord`) and refuses a caller without one of its roles (403 `forbidden`).
+/// Authentication (`AuthenticationMiddleware`) has already happened.
 public struct RouteAccess: RouterMiddleware {
     public typealias Context = GatewayRequestContext
 
@@ -38,22 +37,10 @@ public struct RouteAccess: RouterMiddleware {
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response {
         guard let route = resolve(context) else { throw HealthgateError(.notFound, "no such endpoint") }
-        context.route.set(name: route.name, roles: route.roles)
+        context.record.reached(route.name, roles: route.roles)
         guard let caller = context.caller, !caller.roles.isDisjoint(with: route.roles) else {
             throw HealthgateError(.forbidden, "this certificate's role may not call \(route.name)")
         }
         return try await next(request, context)
     }
-}
-
-/// The route a request reached, as `RouteAccess` named it, for the audit record and metrics written after it.
-public final class RouteRecord: Sendable {
-    private let state = Mutex<(name: String, roles: Set<Role>)?>(nil)
-
-    public init() {}
-
-    func set(name: String, roles: Set<Role>) { state.withLock { $0 = (name, roles) } }
-
-    /// The route's name and roles; `nil` when no route was reached.
-    public var current: (name: String, roles: Set<Role>)? { state.withLock { $0 } }
 }

@@ -8,7 +8,7 @@ import Hummingbird
 /// `POST /v1/transfers` and `GET /v1/transfers/{requestId}`, for the home city's app backends (role
 /// `transfer-agent`): take a traveller's status from another city into the home city (`federation.md`, "Transfers"),
 /// and read back what was recorded and what the traveller is told. Authentication, errors as
-/// problem+json and the one audit record are `GatewayMiddleware`'s, the role check `RouteAccess`'s; the flow is
+/// problem+json and the one audit record are the router's middlewares', the role check `RouteAccess`'s; the flow is
 /// `TransferService`'s.
 public struct TransferRoutes: Sendable {
     /// The longest name accepted, in characters.
