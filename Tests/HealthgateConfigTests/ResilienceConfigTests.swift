@@ -7,10 +7,18 @@ import Testing
 struct ResilienceConfigTests {
     typealias Fixture = ConfigLoaderTests.Fixture
 
-    @Test("without the keys, the defaults of the benchmark apply")
-    func defaults() throws {
+    /// One fixture (a development PKI) for every check.
+    @Test("defaults, values read, values refused")
+    func resilience() throws {
         let fixture = try Fixture()
         defer { fixture.remove() }
+        try defaults(fixture)
+        try read(fixture)
+        try refused(fixture)
+    }
+
+    /// Without the keys, the defaults of the benchmark apply.
+    func defaults(_ fixture: Fixture) throws {
         try fixture.write(Fixture.valid)
         let config = try ConfigLoader().load(path: fixture.path)
         #expect(config.bulkhead == BulkheadConfiguration(maxInFlight: 8, maxQueued: 24))
@@ -18,10 +26,8 @@ struct ResilienceConfigTests {
         #expect(config.listen.bodyTimeout == .seconds(5))
     }
 
-    @Test("the keys are read")
-    func read() throws {
-        let fixture = try Fixture()
-        defer { fixture.remove() }
+    /// The keys are read.
+    func read(_ fixture: Fixture) throws {
         try fixture.write(Fixture.valid.replacingOccurrences(of: "  clientCAs:", with: "  bodyTimeoutMs: 2500\n  clientCAs:")
             + "\nbulkhead: {maxInFlight: 4, maxQueued: 0}\nretryBudget: {percent: 10, minPerSecond: 1, windowSeconds: 30}\n")
         let config = try ConfigLoader().load(path: fixture.path)
@@ -30,10 +36,8 @@ struct ResilienceConfigTests {
         #expect(config.listen.bodyTimeout == .milliseconds(2500))
     }
 
-    @Test("values that cannot work are refused with their paths; unknown keys too")
-    func refused() throws {
-        let fixture = try Fixture()
-        defer { fixture.remove() }
+    /// Values that cannot work are refused with their paths; unknown keys too.
+    func refused(_ fixture: Fixture) throws {
         try fixture.write(Fixture.valid.replacingOccurrences(of: "  clientCAs:", with: "  bodyTimeoutMs: 20000\n  clientCAs:")
             + "\nbulkhead: {maxInFlight: 0, maxQueued: -1}\nretryBudget: {percent: 120, minPerSecond: -1, windowSeconds: 0}\n")
         do {
