@@ -131,6 +131,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -251,6 +252,11 @@ let package = Package(
         .testTarget(
             name: "HealthgateStorageTests",
             dependencies: ["HealthgateStorage", "HealthgateModel"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HealthgateCoreTests",
+            dependencies: ["HealthgateCore", "HealthgateConfig", "HealthgateAdapters", "HealthgateModel"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -133,6 +133,14 @@ public protocol CityAdapter: Sendable {
     /// `nil` (the default) when the code says nothing the gateway could check.
     func offlineResult(for code: RecognisedCode, pseudonyms: PseudonymKey, allowDegradedAdmit: Bool) -> VerificationResult?
 
+    /// The key set this city's codes are checked against, when the gateway keeps it fresh from the city itself
+    /// (Shanghai's JWK set); `nil` (the default) for a city without one.
+    var keySetRefresh: (any KeySetRefreshing)? { get }
+
+    /// Whether the city sends its native colour-change notifications to `POST /notifications/<city>` (read by
+    /// `parseNotification`); `false` by default.
+    var sendsNotifications: Bool { get }
+
     /// Recognises this city's code and runs every local check (format, signature, expiry).
     /// Returns `nil` when the content is not of this city's shape at all; throws `code-malformed`, `code-forged` or
     /// `code-expired` when it is this city's but fails a check.

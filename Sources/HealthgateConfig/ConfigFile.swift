@@ -12,6 +12,8 @@ public struct ConfigFile: Codable, Sendable {
         public var bodyLimitBytes: Int?
         public var requestDeadlineMs: Int?
         public var headerTimeoutMs: Int?
+        /// How long a client may take to send its whole request body, after the head (408 and the connection closed).
+        public var bodyTimeoutMs: Int?
     }
 
     /// One identity rule: a certificate subject CN and/or SHA-256 fingerprint, optionally issued by one CA, gets a role.
@@ -70,6 +72,19 @@ public struct ConfigFile: Codable, Sendable {
         public var openSeconds: Int?
     }
 
+    /// The per-city bulkhead: calls in flight and requests queued.
+    public struct Bulkhead: Codable, Sendable {
+        public var maxInFlight: Int?
+        public var maxQueued: Int?
+    }
+
+    /// The per-city retry budget.
+    public struct RetryBudget: Codable, Sendable {
+        public var percent: Int?
+        public var minPerSecond: Int?
+        public var windowSeconds: Int?
+    }
+
     public var home: String?
     public var listen: Listen?
     public var identities: [Identity]?
@@ -79,5 +94,9 @@ public struct ConfigFile: Codable, Sendable {
     public var audit: Audit?
     public var ops: Ops?
     public var breaker: Breaker?
+    /// The per-city bulkhead (`BulkheadConfiguration`).
+    public var bulkhead: Bulkhead?
+    /// The per-city retry budget (`RetryBudgetConfiguration`).
+    public var retryBudget: RetryBudget?
     public var reloadIntervalSeconds: Int?
 }

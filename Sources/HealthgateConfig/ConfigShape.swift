@@ -26,5 +26,7 @@ indirect enum ConfigShape: Sendable {
         "audit": .object(keys: keys(of: ConfigFile.Audit()), nested: [:]),
         "ops": .object(keys: keys(of: ConfigFile.Ops()), nested: [:]),
         "breaker": .object(keys: keys(of: ConfigFile.Breaker()), nested: [:]),
+        "bulkhead": .object(keys: keys(of: ConfigFile.Bulkhead()), nested: [:]),
+        "retryBudget": .object(keys: keys(of: ConfigFile.RetryBudget()), nested: [:]),
     ])
 }

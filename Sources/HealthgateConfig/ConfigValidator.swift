@@ -163,6 +163,7 @@ struct ConfigValidator {
         let bodyLimit = positive(listen.bodyLimitBytes, "listen.bodyLimitBytes", default: 16 * 1024)
         let requestDeadline = positive(listen.requestDeadlineMs, "listen.requestDeadlineMs", default: 10_000)
         let headerTimeout = positive(listen.headerTimeoutMs, "listen.headerTimeoutMs", default: 5_000)
+        let bodyTimeout = positive(listen.bodyTimeoutMs, "listen.bodyTimeoutMs", default: min(5_000, requestDeadline))
 
         // identities
         var rules: [IdentityRule] = []
@@ -282,6 +283,11 @@ struct ConfigValidator {
         let breakerFailures = positive(breaker.failures, "breaker.failures", default: 5)
         let breakerOpen = positive(breaker.openSeconds, "breaker.openSeconds", default: 30)
         let reload = positive(file.reloadIntervalSeconds, "reloadIntervalSeconds", default: 2)
+        let bulkheadLimits = bulkhead(file.bulkhead)
+        for city in cities where city.maxConnections < bulkheadLimits.maxInFlight {
+            fail("cities.\(city.name).maxConnections", "fewer than bulkhead.maxInFlight (\(bulkheadLimits.maxInFlight)): calls would wait for a connection inside libcurl, against their attempt's timeout")
+        }
+        let retryLimits = retryBudget(file.retryBudget)
 
         // Timing that cannot work as written.
         for (name, city) in (file.cities ?? [:]).sorted(by: { $0.key < $1.key }) {
@@ -293,13 +299,16 @@ struct ConfigValidator {
         if headerTimeout > requestDeadline {
             fail("listen.headerTimeoutMs", "longer than listen.requestDeadlineMs (\(requestDeadline) ms)")
         }
+        if bodyTimeout > requestDeadline {
+            fail("listen.bodyTimeoutMs", "longer than listen.requestDeadlineMs (\(requestDeadline) ms)")
+        }
 
         let warnings = crossChecks(clientCAPaths: clientCAPaths, cities: cities)
 
         guard issues.isEmpty, let home, let serverCertPath, let serverKeyPath, let pseudonymKey, let signingKeyPath else {
             throw ConfigValidationError(issues: issues.isEmpty ? [ConfigIssue("(file)", "incomplete")] : issues)
         }
-        return GatewayConfiguration(
+        var configuration = GatewayConfiguration(
             sourcePath: sourcePath, loadedFrom: modified, home: home,
             listen: ListenConfiguration(
                 host: listenHost, port: listenPort, certificatePath: serverCertPath, keyPath: serverKeyPath,
@@ -311,6 +320,10 @@ struct ConfigValidator {
             ops: OpsConfiguration(host: opsHost, port: opsPort),
             breaker: BreakerConfiguration(failures: breakerFailures, openFor: .seconds(breakerOpen)),
             reloadInterval: .seconds(reload), certificateMaterial: material, warnings: warnings)
+        configuration.listen.bodyTimeout = .milliseconds(bodyTimeout)
+        configuration.bulkhead = bulkheadLimits
+        configuration.retryBudget = retryLimits
+        return configuration
     }
 
     mutating func validateCity(name: String, city: ConfigFile.City) -> CityConfiguration? {

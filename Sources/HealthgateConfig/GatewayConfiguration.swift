@@ -21,6 +21,10 @@ public struct GatewayConfiguration: Sendable {
     public var audit: AuditConfiguration
     public var ops: OpsConfiguration
     public var breaker: BreakerConfiguration
+    /// Each city's bounded calls in flight and queue.
+    public var bulkhead = BulkheadConfiguration()
+    /// Each city's budget of retries.
+    public var retryBudget = RetryBudgetConfiguration()
     /// How often the watcher looks at the file.
     public var reloadInterval: Duration
     /// Every certificate file the configuration names, for readiness and days-to-expiry.
@@ -62,6 +66,8 @@ public struct ListenConfiguration: Sendable {
     public var requestDeadline: Duration
     /// How long a client may take to send its request head.
     public var headerTimeout: Duration
+    /// How long a client may take to send its whole body once the head arrived.
+    public var bodyTimeout: Duration = .seconds(10)
 }
 
 /// One identity→role rule: every given criterion must match.

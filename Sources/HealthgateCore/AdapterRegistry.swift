@@ -33,7 +33,7 @@ public final class AdapterRegistry: Sendable {
     /// Every adapter, in configuration order.
     public var all: [any CityAdapter] { state.withLock { s in s.order.compactMap { s.adapters[$0] } } }
 
-    /// The Shanghai key store of `region`, when that city is a `shanghai` kind.
+    /// The key store of `region`, when that city is configured with a key set.
     public func keyStore(for region: RegionCode) -> ShanghaiKeyStore? { state.withLock { $0.keyStores[region] } }
 
     /// Rebuilds every adapter from a new snapshot; key stores whose key-set file did not change are kept.
@@ -42,7 +42,8 @@ public final class AdapterRegistry: Sendable {
         let previous = state.withLock { $0 }
         for city in configuration.cities {
             var store: ShanghaiKeyStore?
-            if city.kind == .shanghai || (city.kind == .federation && city.region == .shanghai) {
+            // A city configured with a key set (validation allows one only where codes are checked against keys).
+            if city.keySetPath != nil {
                 if let kept = previous.keyStores[city.region], previous.keySetPaths[city.region] == city.keySetPath {
                     store = kept
                 } else {
@@ -72,22 +73,24 @@ public final class AdapterRegistry: Sendable {
                         cityName: city.name)
     }
 
-    /// The adapter of each kind.
+    /// The adapter of each native kind: the registry. A new kind of city adds its line here and its own folder.
+    /// Kinds whose region is fixed come first; the Hangzhou-style kind takes its region (and prefix) from the city.
+    static let natives: KeyValuePairs<AdapterKind, @Sendable (CityConfiguration, ShanghaiKeyStore?) -> any CityAdapter> = [
+        .shanghai: { _, store in ShanghaiAdapter(keys: store ?? ShanghaiKeyStore()) },
+        .beijing: { _, _ in BeijingAdapter() },
+        .hangzhou: { city, _ in hangzhouStyle(city) },
+    ]
+
+    /// The adapter of each kind; a `federation` city is reached through its gateway with the native adapter of the
+    /// region's own kind, which recognises its codes (a Hangzhou-style one for Hangzhou or a configured `qrPrefix`).
     public static let defaultFactory: Factory = { city, store throws(HealthgateError) in
-        switch city.kind {
-        case .hangzhou: return hangzhouStyle(city)
-        case .shanghai: return ShanghaiAdapter(keys: store ?? ShanghaiKeyStore())
-        case .beijing: return BeijingAdapter()
-        case .federation:
-            switch city.region {
-            case .shanghai: return FederationAdapter(reaching: ShanghaiAdapter(keys: store ?? ShanghaiKeyStore()))
-            case .beijing: return FederationAdapter(reaching: BeijingAdapter())
-            default:
-                guard city.region == .hangzhou || city.qrPrefix != nil else {
-                    throw HealthgateError(.internalError, "no native adapter recognises the codes of region \(city.region)")
-                }
-                return FederationAdapter(reaching: hangzhouStyle(city))
-            }
+        if let native = natives.first(where: { $0.key == city.kind })?.value { return native(city, store) }
+        for (kind, make) in natives {
+            let reaching = make(city, store)
+            guard reaching.region == city.region else { continue }
+            if kind == .hangzhou, city.region != .hangzhou, city.qrPrefix == nil { break }
+            return FederationAdapter(reaching: reaching)
         }
+        throw HealthgateError(.internalError, "no native adapter recognises the codes of region \(city.region)")
     }
 }

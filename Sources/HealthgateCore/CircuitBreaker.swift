@@ -1,47 +1,44 @@
 import Synchronization
 
-/// A per-city circuit breaker: after `failures` consecutive transient failures it opens for `openFor`, during which
-/// calls fail fast; the first call after that is a trial whose outcome closes or re-opens it.
+/// A city's circuit breaker, shared by every request to that city: after `threshold` consecutive failures to reach
+/// the city it opens for `openFor`, during which calls fail fast; then exactly one call at a time is let through as
+/// the trial (the others still fail fast) until one closes it or re-opens it. The rules are `StateMachine`'s; this
+/// type only locks it.
 public final class CircuitBreaker: Sendable {
-    private struct State {
-        var consecutiveFailures = 0
-        var openUntil: ContinuousClock.Instant?
-    }
-
-    private let state = Mutex(State())
+    private let machine = Mutex(StateMachine())
 
     public init() {}
 
-    /// Whether a call may go out now (closed, or open but past its time: a trial).
-    public func allows(now: ContinuousClock.Instant = .now) -> Bool {
-        state.withLock { s in
-            guard let until = s.openUntil else { return true }
-            return now >= until
-        }
+    /// Whether a call may go out at `now` (`.call`, `.trial`) or must fail fast; every admission must be ended by
+    /// `succeeded`, `failed` or `abandoned`.
+    public func admit(now: ContinuousClock.Instant) -> StateMachine.Admission {
+        machine.withLock { $0.admit(now: now) }
     }
 
-    /// Whether the breaker is open at `now`.
-    public func isOpen(now: ContinuousClock.Instant = .now) -> Bool { !allows(now: now) }
-
-    /// A call succeeded (or failed permanently: the issuer answered): closes the breaker.
-    public func recordSuccess() {
-        state.withLock { s in
-            s.consecutiveFailures = 0
-            s.openUntil = nil
-        }
-    }
-
-    /// A call failed transiently; returns `true` when this opened the breaker.
+    /// The admitted call got an answer from the city.
     @discardableResult
-    public func recordFailure(threshold: Int, openFor: Duration, now: ContinuousClock.Instant = .now) -> Bool {
-        state.withLock { s in
-            s.consecutiveFailures += 1
-            if s.consecutiveFailures >= threshold {
-                let wasOpen = s.openUntil.map { now < $0 } ?? false
-                s.openUntil = now + openFor
-                return !wasOpen
-            }
-            return false
-        }
+    public func succeeded(_ admission: StateMachine.Admission) -> StateMachine.Transition? {
+        machine.withLock { $0.succeeded(admission) }
     }
+
+    /// The admitted call could not reach the city, or the city did not answer in time.
+    @discardableResult
+    public func failed(_ admission: StateMachine.Admission, now: ContinuousClock.Instant, threshold: Int,
+                       openFor: Duration) -> StateMachine.Transition? {
+        machine.withLock { $0.failed(admission, now: now, threshold: threshold, openFor: openFor) }
+    }
+
+    /// The admitted call was not made, or ended without a verdict.
+    public func abandoned(_ admission: StateMachine.Admission) {
+        machine.withLock { $0.abandoned(admission) }
+    }
+
+    /// The current state.
+    public var state: StateMachine.State { machine.withLock { $0.state } }
+
+    /// The gauge value of the current state: 0 closed, 1 open, 2 half-open.
+    public var gauge: Int { machine.withLock { $0.gauge } }
+
+    /// When an open breaker admits its trial; `nil` unless open.
+    public var openUntil: ContinuousClock.Instant? { machine.withLock { $0.openUntil } }
 }

@@ -27,11 +27,6 @@ public struct GatewayMetrics: Sendable {
         handles.counter("healthgate_cache_lookups_total", [("city", city), ("result", result)]).increment()
     }
 
-    /// Whether `city`'s circuit breaker is open.
-    public func breaker(city: String, open: Bool) {
-        Gauge(label: "healthgate_breaker_open", dimensions: [("city", city)]).record(open ? 1 : 0)
-    }
-
     /// Days until each configured certificate expires.
     public func certificates(_ material: [CertificateMaterial], now: Date) {
         for item in material {

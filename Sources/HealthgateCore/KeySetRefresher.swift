@@ -5,7 +5,8 @@ import HealthgateModel
 import Logging
 import ServiceLifecycle
 
-/// Refreshes every Shanghai city's signing keys through the transport, periodically (each city's
+/// Refreshes the key set of every city whose adapter keeps one (Shanghai's signing keys) through the transport,
+/// periodically (each city's
 /// `keyRefreshSeconds`); unknown-`kid` refreshes go through `VerificationService` at most once a minute.
 public struct KeySetRefresher: Service {
     let configuration: ConfigStore
@@ -23,16 +24,14 @@ public struct KeySetRefresher: Service {
         self.logger = logger
     }
 
-    /// Fetches `GET /sssm/v1/keys` for one city and puts the set in use.
+    /// Fetches the key set of one city whose adapter keeps one (`CityAdapter.keySetRefresh`) and puts it in use.
     @discardableResult
-    public static func refresh(city: CityConfiguration, store: ShanghaiKeyStore, configuration: GatewayConfiguration,
-                               transport: any CityTransport, clock: any WallClock) async throws(HealthgateError) -> Int {
-        let adapter = ShanghaiAdapter(keys: store)
-        let request = adapter.keysRequest(caller: configuration.home, requestID: UUID())
-        let response = try await transport.send(request, to: city, timeout: city.deadline)
-        let keys = try adapter.parseKeysResponse(response)
-        store.replace(with: keys, at: clock.now())
-        return keys.keys.count
+    public static func refresh(city: CityConfiguration, keys: any KeySetRefreshing, configuration: GatewayConfiguration,
+                               transport: any CityTransport, clock: any WallClock, timeout: Duration? = nil)
+        async throws(HealthgateError) -> Int {
+        let request = keys.keysRequest(caller: configuration.home, requestID: UUID())
+        let response = try await transport.send(request, to: city, timeout: timeout ?? city.deadline)
+        return try keys.useKeys(from: response, at: clock.now())
     }
 
     public func run() async throws {
@@ -44,12 +43,12 @@ public struct KeySetRefresher: Service {
         var lastRefresh: [String: ContinuousClock.Instant] = [:]
         while !Task.isCancelled {
             let config = configuration.current
-            for city in config.cities where city.kind == .shanghai {
+            for city in config.cities {
+                guard let keys = adapters.adapter(for: city.region)?.keySetRefresh else { continue }
                 if let last = lastRefresh[city.name], ContinuousClock.now - last < city.keyRefreshInterval { continue }
-                guard let store = adapters.keyStore(for: city.region) else { continue }
                 lastRefresh[city.name] = .now
                 do {
-                    let count = try await Self.refresh(city: city, store: store, configuration: config,
+                    let count = try await Self.refresh(city: city, keys: keys, configuration: config,
                                                        transport: transport, clock: clock)
                     logger.info("key set refreshed", metadata: ["city": "\(city.name)", "keys": "\(count)"])
                 } catch {

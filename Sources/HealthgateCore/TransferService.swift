@@ -58,7 +58,22 @@ public final class TransferService: Sendable {
         let (task, joined) = await ledger.begin(request.requestID, now: clock.now()) { [self] in
             await resolve(request, fingerprint: fingerprint, language: language, deadline: deadline)
         }
-        let record = await task.value
+        let record: TransferLedger.Record
+        do throws(HealthgateError) {
+            // The flow is never cancelled at the deadline: a transfer that reached the home city is still recorded,
+            // and a repeat of its request id reads the outcome.
+            record = try await DeadlineRace.run(
+                until: deadline, clock: verification.deadlines, late: .unavailable(
+                    "the transfer did not finish by the request deadline; repeat it with the same requestId"),
+                cancelsLate: false) { await task.value }
+        } catch {
+            if !joined {
+                Task { [ledger] in
+                    if !(await task.value).reachedDestination { await ledger.forget(request.requestID, task: task) }
+                }
+            }
+            throw error
+        }
         if !joined, !record.reachedDestination { await ledger.forget(request.requestID, task: task) }
         guard ConstantTime.hexDigestsEqual(record.fingerprint, fingerprint) else {
             throw .badRequest("this requestId was already used for a different transfer")
@@ -161,7 +176,7 @@ public final class TransferService: Sendable {
         let home = config.home
 
         // 1. Which city issued the code: another one, reachable natively or through its gateway.
-        let (code, originAdapter) = try await verification.recognise(request.qr)
+        let (code, originAdapter) = try await verification.recognise(request.qr, deadline: deadline)
         trace.update { $0.issuer = code.issuer }
         guard code.issuer != home else {
             throw HealthgateError(.sameCityTransfer, "the code was issued by this gateway's home city (\(home)): "
@@ -233,31 +248,17 @@ public final class TransferService: Sendable {
                                local: destination.render(result))
     }
 
-    /// Sends the arrival registration, retrying one transient failure (the home city's idempotency on the request id
-    /// makes the retry safe): no sooner than 200 ms, after the city's wait hint, and never past `deadline`.
+    /// Sends the arrival registration through `CityCalls` (breaker, bulkhead, one retry of a transient failure within
+    /// the retry budget, never past `deadline`); the home city's idempotency on the request id makes the retry safe.
     func register(_ registration: ArrivalRegistration, adapter: any CityAdapter, city: CityConfiguration,
                   config: GatewayConfiguration, trace: RequestTrace, deadline: ContinuousClock.Instant)
         async throws(HealthgateError) -> (ArrivalOutcome, Date) {
         let request = adapter.arrivalRequest(registration, caller: config.home)
-        var attempt = 0
-        while true {
-            attempt += 1
-            trace.update { $0.upstreamAttempts += 1 }
-            let remaining = deadline - .now
-            guard remaining > .zero else {
-                throw .unavailable("the request deadline passed before \(city.name) registered the arrival")
-            }
-            let started = ContinuousClock.now
-            do throws(HealthgateError) {
-                let response = try await transport.send(request, to: city, timeout: min(city.deadline, remaining))
-                let receivedAt = clock.now()
-                let outcome = try adapter.parseArrivalResponse(response)
-                metrics.upstream(city: city.name, duration: .now - started, outcome: "ok")
-                return (outcome, receivedAt)
-            } catch {
-                metrics.upstream(city: city.name, duration: .now - started, outcome: error.code.rawValue)
-                try await IssuerRetry.wait(after: error, attempt: attempt, deadline: deadline)
-            }
+        return try await verification.calls.call(city, config: config, deadline: deadline, trace: trace) {
+            request
+        } parse: { [clock] (response) throws(HealthgateError) -> (ArrivalOutcome, Date) in
+            let receivedAt = clock.now()
+            return (try adapter.parseArrivalResponse(response), receivedAt)
         }
     }
 

@@ -21,10 +21,17 @@ public final class VerificationService: Sendable {
     let clock: any WallClock
     let metrics: GatewayMetrics
     let logger: Logger
-    private let breakers = Mutex<[RegionCode: CircuitBreaker]>([:])
+    /// Every call to a city (breaker, bulkhead, retry budget), shared with the transfer flow.
+    public let calls: CityCalls
+    /// The time deadlines are measured on.
+    let deadlines: any DeadlineClock
+
+    /// Time kept back from a city call for the degraded answer (a stale entry, the code's own status) and the audit.
+    static let answerReserve: Duration = .milliseconds(50)
 
     public init(configuration: ConfigStore, adapters: AdapterRegistry, transport: any CityTransport,
                 cache: any VerificationCaching, clock: any WallClock = SystemWallClock(),
+                deadlineClock: any DeadlineClock = SystemDeadlineClock(),
                 metrics: GatewayMetrics = GatewayMetrics(), logger: Logger = Logger(label: "healthgate.verify")) {
         self.configuration = configuration
         self.adapters = adapters
@@ -33,25 +40,21 @@ public final class VerificationService: Sendable {
         self.clock = clock
         self.metrics = metrics
         self.logger = logger
+        self.deadlines = deadlineClock
+        self.calls = CityCalls(transport: transport, clock: deadlineClock, metrics: metrics, logger: logger)
     }
 
-    /// The circuit breaker of a city.
-    public func breaker(for region: RegionCode) -> CircuitBreaker {
-        breakers.withLock { map in
-            if let breaker = map[region] { return breaker }
-            let breaker = CircuitBreaker()
-            map[region] = breaker
-            return breaker
-        }
-    }
+    /// The circuit breaker of the configured city named `name`.
+    public func breaker(forCity name: String) -> CircuitBreaker { calls.cityGuard(name).breaker }
 
     /// Which configured city issued `qr`, after every local check; refreshes Shanghai's key set once (at most once a
     /// minute) when a token names an unknown `kid`.
-    public func recognise(_ qr: String) async throws(HealthgateError) -> (RecognisedCode, any CityAdapter) {
+    public func recognise(_ qr: String, deadline: ContinuousClock.Instant? = nil) async throws(HealthgateError)
+        -> (RecognisedCode, any CityAdapter) {
         do {
             return try recogniseOnce(qr)
         } catch let error where error.code == .codeForged {
-            guard await refreshKeysAfterUnknownKID() else { throw error }
+            guard await refreshKeysAfterUnknownKID(deadline: deadline) else { throw error }
             return try recogniseOnce(qr)
         }
     }
@@ -67,13 +70,16 @@ public final class VerificationService: Sendable {
 
     /// Fetches the key set of every Shanghai city whose store met an unknown `kid` and may refresh now; `true` when a
     /// set was replaced.
-    func refreshKeysAfterUnknownKID() async -> Bool {
+    func refreshKeysAfterUnknownKID(deadline: ContinuousClock.Instant?) async -> Bool {
         let config = configuration.current
         var replaced = false
-        for city in config.cities where city.kind == .shanghai {
-            guard let store = adapters.keyStore(for: city.region), store.claimRefresh(now: clock.now()) else { continue }
-            if (try? await KeySetRefresher.refresh(city: city, store: store, configuration: config,
-                                                   transport: transport, clock: clock)) != nil {
+        for city in config.cities {
+            guard let keys = adapters.adapter(for: city.region)?.keySetRefresh else { continue }
+            let timeout = deadline.map { min(city.deadline, $0 - deadlines.now - Self.answerReserve) } ?? city.deadline
+            guard timeout > .zero else { break }
+            guard keys.claimRefresh(now: clock.now()) else { continue }
+            if (try? await KeySetRefresher.refresh(city: city, keys: keys, configuration: config,
+                                                   transport: transport, clock: clock, timeout: timeout)) != nil {
                 replaced = true
             }
         }
@@ -84,8 +90,18 @@ public final class VerificationService: Sendable {
     /// `signature-only`. `deadline` bounds the whole flow, retries included.
     public func verify(_ qr: String, purpose: VerificationPurpose, trace: RequestTrace,
                        deadline: ContinuousClock.Instant) async throws(HealthgateError) -> VerificationResult {
+        try await DeadlineRace.run(until: deadline, clock: deadlines,
+                                   late: .unavailable("the request deadline passed before an answer was ready")) {
+            [self] () throws(HealthgateError) -> VerificationResult in
+            try await verifyWithin(qr, purpose: purpose, trace: trace, deadline: deadline)
+        }
+    }
+
+    /// `verify`, without the deadline's guard.
+    func verifyWithin(_ qr: String, purpose: VerificationPurpose, trace: RequestTrace,
+                      deadline: ContinuousClock.Instant) async throws(HealthgateError) -> VerificationResult {
         trace.update { $0.purpose = purpose.description }
-        let (code, adapter) = try await recognise(qr)
+        let (code, adapter) = try await recognise(qr, deadline: deadline)
         trace.update { $0.issuer = code.issuer }
         let result = try await verify(code: code, adapter: adapter, purpose: purpose, trace: trace, deadline: deadline)
         trace.update {
@@ -125,15 +141,11 @@ public final class VerificationService: Sendable {
                 break
             }
         }
-        let breaker = breaker(for: code.issuer)
         do throws(HealthgateError) {
-            guard breaker.allows() else {
-                throw HealthgateError.unavailable("\(city.name) is failing; its circuit breaker is open")
-            }
+            // The breaker, bulkhead and retry budget are `CityCalls`'; the city gets the deadline less the time the
+            // degraded answer may need.
             let live = try await callIssuer(code: code, adapter: adapter, city: city, config: config, purpose: purpose,
-                                            trace: trace, deadline: deadline)
-            breaker.recordSuccess()
-            metrics.breaker(city: city.name, open: false)
+                                            trace: trace, deadline: deadline - Self.answerReserve)
             let validUntil = [code.validUntil, live.codeValidUntil].compactMap { $0 }.min()
             trace.update { $0.codeValidUntil = validUntil }
             if let key {
@@ -142,18 +154,9 @@ public final class VerificationService: Sendable {
             }
             return live.result
         } catch {
-            if error.code == .issuerUnavailable {
-                if breaker.allows(), breaker.recordFailure(threshold: config.breaker.failures, openFor: config.breaker.openFor) {
-                    logger.warning("circuit breaker opened", metadata: ["city": "\(city.name)"])
-                }
-                metrics.breaker(city: city.name, open: breaker.isOpen())
-                if let degraded = await degraded(code: code, adapter: adapter, stale: staleEntry, city: city,
-                                                 config: config) {
-                    return degraded
-                }
-            } else if error.code == .issuerError || error.code == .codeNotFound || error.code == .codeExpired
-                || error.code == .issuerRefused {
-                breaker.recordSuccess()  // the issuer answered
+            if error.code == .issuerUnavailable,
+               let degraded = await degraded(code: code, adapter: adapter, stale: staleEntry, city: city, config: config) {
+                return degraded
             }
             throw error
         }
@@ -219,39 +222,15 @@ public final class VerificationService: Sendable {
         }
     }
 
-    /// Sends the native request, retrying one transient failure: no sooner than 200 ms, after `Retry-After` when the
-    /// issuer gave one, and never past `deadline`.
+    /// Sends the native request through `CityCalls` (breaker, bulkhead, one retry of a transient failure within the
+    /// retry budget, never past `deadline`).
     func callIssuer(code: RecognisedCode, adapter: any CityAdapter, city: CityConfiguration,
                     config: GatewayConfiguration, purpose: VerificationPurpose, trace: RequestTrace,
                     deadline: ContinuousClock.Instant) async throws(HealthgateError) -> NativeVerification {
-        var attempt = 0
-        while true {
-            attempt += 1
-            trace.update { $0.upstreamAttempts = attempt }
-            let remaining = deadline - .now
-            guard remaining > .zero else { throw .unavailable("the request deadline passed before \(city.name) answered") }
-            let request = adapter.verifyRequest(for: code, purpose: purpose, caller: config.home, requestID: UUID(),
-                                                now: clock.now())
-            let started = ContinuousClock.now
-            do throws(HealthgateError) {
-                let response = try await transport.send(request, to: city, timeout: min(city.deadline, remaining))
-                let receivedAt = clock.now()
-                let parsed: NativeVerification
-                do {
-                    parsed = try adapter.parseVerifyResponse(response, for: code, receivedAt: receivedAt,
-                                                             pseudonyms: config.pseudonymKey)
-                } catch {
-                    metrics.upstream(city: city.name, duration: .now - started, outcome: error.code.rawValue)
-                    throw error
-                }
-                metrics.upstream(city: city.name, duration: .now - started, outcome: "ok")
-                return parsed
-            } catch {
-                if error.code == .issuerUnavailable, error.isTransient {
-                    metrics.upstream(city: city.name, duration: .now - started, outcome: error.code.rawValue)
-                }
-                try await IssuerRetry.wait(after: error, attempt: attempt, deadline: deadline)
-            }
+        try await calls.call(city, config: config, deadline: deadline, trace: trace) {
+            adapter.verifyRequest(for: code, purpose: purpose, caller: config.home, requestID: UUID(), now: clock.now())
+        } parse: { (response) throws(HealthgateError) -> NativeVerification in
+            try adapter.parseVerifyResponse(response, for: code, receivedAt: clock.now(), pseudonyms: config.pseudonymKey)
         }
     }
 }

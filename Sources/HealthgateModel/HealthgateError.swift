@@ -59,13 +59,15 @@ public struct HealthgateError: Error, Hashable, Sendable, CustomStringConvertibl
 
         /// No transfer is recorded under this request id (never made, failed before the home city, or purged).
         public static let transferNotFound = Code("transfer-not-found", 404)
+        /// The request body did not arrive within `listen.bodyTimeoutMs`; the connection is closed.
+        public static let requestTimeout = Code("request-timeout", 408)
 
         /// Every code, for documentation and for decoding a peer's problem `type`.
         public static let all: [Code] = [
             .codeMalformed, .codeForged, .codeExpired, .codeNotFound, .unknownIssuer, .issuerUnavailable,
             .issuerError, .issuerRefused, .identityMismatch, .badRequest, .unauthenticated, .forbidden,
             .payloadTooLarge, .auditUnavailable, .transferRefused, .policyConflict, .notFound, .internalError,
-            .sameCityTransfer, .transferNotFound,
+            .sameCityTransfer, .transferNotFound, .requestTimeout,
         ]
 
         /// The code with this machine word, if any.

@@ -8,10 +8,12 @@ public struct GatewayRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The connection the request arrived on.
     public let channel: any Channel
-    /// The authenticated caller (set by `GatewayMiddleware`).
+    /// The authenticated caller (set by `AuthenticationMiddleware`).
     public var caller: CallerIdentity?
     /// What the flow learned, for the audit record.
     public var trace = RequestTrace()
+    /// What the middlewares learned for the audit record: the caller, the route, the failure.
+    public let record = RequestRecord()
     /// When the request must be answered.
     public var deadline: ContinuousClock.Instant = .now + .seconds(10)
 

@@ -6,7 +6,8 @@ import HealthgateModel
 import Hummingbird
 
 /// The mutual-TLS routes: checkpoint verify, the peer endpoints of `federation.md`, and the cities' native
-/// notification endpoints. Authentication, roles, errors and the audit are `GatewayMiddleware`'s.
+/// notification endpoints. Authentication, errors and the audit are the router's middlewares'; each route's roles are
+/// declared here (`RouteAccess`).
 public struct GatewayRoutes: Sendable {
     let configuration: ConfigStore
     let adapters: AdapterRegistry
@@ -26,12 +27,20 @@ public struct GatewayRoutes: Sendable {
         self.clock = clock
     }
 
-    /// Adds the routes to `router`.
+    /// Adds the routes to `router`, each with who may call it (`RouteAccess`) and its body deadline.
     public func register(on router: Router<GatewayRequestContext>) {
-        router.post("/v1/verify") { request, context in try await verify(request, context: context) }
-        router.post("/federation/v1/verify") { request, context in try await peerVerify(request, context: context) }
-        router.post("/federation/v1/status-events") { request, context in try await statusEvent(request, context: context) }
-        router.post("/notifications/:city") { request, context in try await notification(request, context: context) }
+        let body = BodyDeadline(configuration: configuration)
+        router.group().add(middleware: RouteAccess("POST /v1/verify", roles: [.checkpoint])).add(middleware: body)
+            .post("/v1/verify") { request, context in try await verify(request, context: context) }
+        router.group().add(middleware: RouteAccess("POST /federation/v1/verify", roles: [.peerGateway]))
+            .add(middleware: body)
+            .post("/federation/v1/verify") { request, context in try await peerVerify(request, context: context) }
+        router.group().add(middleware: RouteAccess("POST /federation/v1/status-events", roles: [.peerGateway]))
+            .add(middleware: body)
+            .post("/federation/v1/status-events") { request, context in try await statusEvent(request, context: context) }
+        router.group().add(middleware: RouteAccess.notifications(configuration: configuration, adapters: adapters))
+            .add(middleware: body)
+            .post("/notifications/:city") { request, context in try await notification(request, context: context) }
     }
 
     // MARK: Bodies

@@ -89,11 +89,15 @@ public struct GatewayServer: Sendable {
                                     clock: clock, logger: logger)
     }
 
-    /// The mutual-TLS router, with the gateway middleware in front of every route.
+    /// The mutual-TLS router: the audit (outermost), problem rendering and authentication in front of every route;
+    /// each route's roles and body deadline where it is registered.
     public func makeRouter() -> Router<GatewayRequestContext> {
         let router = Router(context: GatewayRequestContext.self)
-        router.add(middleware: GatewayMiddleware(configuration: configuration, identities: identities,
-                                                 audit: dependencies.audit, clock: clock, logger: logger))
+        router.add(middleware: AuditMiddleware(configuration: configuration, audit: dependencies.audit, clock: clock,
+                                               logger: logger))
+        router.add(middleware: ProblemMiddleware(configuration: configuration, logger: logger))
+        router.add(middleware: AuthenticationMiddleware(configuration: configuration, identities: identities,
+                                                        clock: clock))
         GatewayRoutes(configuration: configuration, adapters: adapters, verification: verification,
                       invalidation: invalidation, clock: clock).register(on: router)
         TransferRoutes(configuration: configuration, transfers: transfers, clock: clock).register(on: router)

@@ -27,13 +27,16 @@ struct HandshakeObservingChannel<Base: ServerChildChannel>: ServerChildChannel {
 }
 
 extension HTTPServerBuilder {
-    /// HTTP/1.1 over TLS, as `.tls(.http1(...))`, with every refused handshake counted by reason and logged.
+    /// HTTP/1.1 over TLS, as `.tls(.http1(...))`, with every refused handshake counted by reason and logged, and
+    /// HTTP/1.0 and `Connection: close` honoured (`ClosingHTTP1Channel`).
     static func observedTLS(idleTimeout: TimeAmount, tlsConfiguration: TLSConfiguration, logger: Logger) throws
         -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
             HandshakeObservingChannel(
-                base: try TLSChannel(HTTP1Channel(responder: responder, configuration: .init(idleTimeout: idleTimeout)),
-                                     tlsConfiguration: tlsConfiguration),
+                base: try TLSChannel(
+                    ClosingHTTP1Channel(base: HTTP1Channel(responder: responder,
+                                                           configuration: .init(idleTimeout: idleTimeout))),
+                    tlsConfiguration: tlsConfiguration),
                 logger: logger)
         }
     }

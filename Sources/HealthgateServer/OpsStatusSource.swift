@@ -32,7 +32,7 @@ public struct OpsStatusSource: Sendable {
                 name: city.name, region: city.region.rawValue, kind: city.kind.rawValue, baseURL: city.baseURL,
                 qrPrefix: city.qrPrefix, certificateExpires: expiry.map(iso),
                 certificateDaysLeft: expiry.map { Int(($0.timeIntervalSince(now) / 86400).rounded(.down)) },
-                breaker: verification.breaker(for: city.region).isOpen() ? "open" : "closed",
+                breaker: Self.word(verification.breaker(forCity: city.name).gauge),
                 lastSuccess: summary.lastSuccess.map(iso), lastFailure: summary.lastFailure.map(iso),
                 lastFailureReason: summary.lastFailureReason, calls5m: summary.calls, failures5m: summary.failures,
                 errorRate5m: summary.errorRate, p50Ms: summary.p50Milliseconds, p99Ms: summary.p99Milliseconds,
@@ -51,5 +51,14 @@ public struct OpsStatusSource: Sendable {
                                                    loadedAt: iso(config.loadedFrom),
                                                    warnings: config.warnings.map(\.description)),
             reloads: reloads.all.map { OpsStatus.Reload(time: iso($0.time), outcome: $0.outcome, notes: $0.notes) })
+    }
+
+    /// The breaker's state as the page shows it, from its gauge value (0 closed, 1 open, 2 half-open).
+    static func word(_ gauge: Int) -> String {
+        switch gauge {
+        case 1: "open"
+        case 2: "half-open"
+        default: "closed"
+        }
     }
 }

@@ -7,8 +7,9 @@ import Hummingbird
 
 /// `POST /v1/transfers` and `GET /v1/transfers/{requestId}`, for the home city's app backends (role
 /// `transfer-agent`): take a traveller's status from another city into the home city (`federation.md`, "Transfers"),
-/// and read back what was recorded and what the traveller is told. Authentication, the role check, errors as
-/// problem+json and the one audit record are `GatewayMiddleware`'s; the flow is `TransferService`'s.
+/// and read back what was recorded and what the traveller is told. Authentication, errors as
+/// problem+json and the one audit record are the router's middlewares', the role check `RouteAccess`'s; the flow is
+/// `TransferService`'s.
 public struct TransferRoutes: Sendable {
     /// The longest name accepted, in characters.
     static let maxNameLength = 64
@@ -24,10 +25,14 @@ public struct TransferRoutes: Sendable {
         self.clock = clock
     }
 
-    /// Adds the route to `router`.
+    /// Adds the routes to `router`, for the `transfer-agent` role (`RouteAccess`), with their body deadline.
     public func register(on router: Router<GatewayRequestContext>) {
-        router.post("/v1/transfers") { request, context in try await transfer(request, context: context) }
-        router.get("/v1/transfers/:requestId") { request, context in try await recorded(request, context: context) }
+        let body = BodyDeadline(configuration: configuration)
+        router.group().add(middleware: RouteAccess("POST /v1/transfers", roles: [.transferAgent])).add(middleware: body)
+            .post("/v1/transfers") { request, context in try await transfer(request, context: context) }
+        router.group().add(middleware: RouteAccess("GET /v1/transfers/{requestId}", roles: [.transferAgent]))
+            .add(middleware: body)
+            .get("/v1/transfers/:requestId") { request, context in try await recorded(request, context: context) }
     }
 
     /// The body: the origin city's QR content, the traveller's ID number and full name, and the idempotency key.

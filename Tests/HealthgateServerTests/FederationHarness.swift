@@ -28,6 +28,8 @@ final class FederationHarness: Sendable {
     let gatewayPort: Int
     let opsPort: Int
     let client: CurlHTTPClient
+    /// The gateway's wall clock: the system's, until a test moves it forward.
+    let clock: AdjustableWallClock
     private let gatewayGroup: ServiceGroup
     private let gatewayTask: Task<Void, any Error>
 
@@ -37,12 +39,13 @@ final class FederationHarness: Sendable {
     var configPath: String { cities.configPath }
 
     private init(cities: CityFederation, gateway: LiveGateway, gatewayPort: Int, opsPort: Int, client: CurlHTTPClient,
-                 gatewayGroup: ServiceGroup, gatewayTask: Task<Void, any Error>) {
+                 clock: AdjustableWallClock, gatewayGroup: ServiceGroup, gatewayTask: Task<Void, any Error>) {
         self.cities = cities
         self.gateway = gateway
         self.gatewayPort = gatewayPort
         self.opsPort = opsPort
         self.client = client
+        self.clock = clock
         self.gatewayGroup = gatewayGroup
         self.gatewayTask = gatewayTask
     }
@@ -80,7 +83,8 @@ final class FederationHarness: Sendable {
         quiet.logLevel = .critical
         let configPath = cities.configPath
         let snapshot = try ConfigLoader().load(path: configPath)
-        let gateway = try await LiveGateway.make(configuration: ConfigStore(snapshot), logger: quiet)
+        let clock = AdjustableWallClock()
+        let gateway = try await LiveGateway.make(configuration: ConfigStore(snapshot), clock: clock, logger: quiet)
 
         let (gatewayPorts, gatewayContinuation) = AsyncStream<(String, Int)>.makeStream()
         let services = try gateway.server.services(
@@ -100,7 +104,7 @@ final class FederationHarness: Sendable {
         }
         let harness = FederationHarness(
             cities: cities, gateway: gateway, gatewayPort: bound["gateway"]!, opsPort: bound["ops"]!, client: client,
-            gatewayGroup: gatewayGroup, gatewayTask: gatewayTask)
+            clock: clock, gatewayGroup: gatewayGroup, gatewayTask: gatewayTask)
         let federation = cities.federation
         // The cities notify this gateway.
         let base = "https://127.0.0.1:\(harness.gatewayPort)/notifications/"
@@ -120,6 +124,7 @@ final class FederationHarness: Sendable {
         configuration.staleLimitSeconds = 0
         configuration.requestDeadlineMs = 6000
         configuration.breakerFailures = 3
+        configuration.bulkhead = (maxInFlight: 8, maxQueued: 24)  // small, so that the resilience tests fill it
         configuration.reloadIntervalSeconds = 1
         configuration.cityOverrides = overrides
         return configuration

@@ -1,6 +1,8 @@
 import Crypto
 import Foundation
+import HealthgateConfig
 import HealthgatePKI
+import HealthgateServer
 import HealthgateSimulators
 import SwiftASN1
 import Testing
@@ -34,7 +36,7 @@ struct ListenerCertificateReloadTests {
             // A key file that does not load: the reload is refused and the renewed certificate stays.
             try Data("not a key".utf8).write(to: files.privateKey)
             try Self.touch(h.configPath)
-            try await Task.sleep(for: .seconds(3))  // two reload periods
+            #expect(try await Self.waitForRefusal(h), "the reload with a broken key was not refused")
             #expect(try Self.servedFingerprint(h) == renewed)
             #expect(try await h.verify(try h.federation.hangzhou.issueCode(for: "green-R00")).status == 200)
         }
@@ -43,6 +45,18 @@ struct ListenerCertificateReloadTests {
     /// Changes the file's modification time, as an edit would.
     static func touch(_ path: String) throws {
         try FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: path)
+    }
+
+    /// Whether the watcher looked at the file as it is now and refused it (a refusal remembers the file's time in the
+    /// snapshot it keeps), polled.
+    static func waitForRefusal(_ h: FederationHarness) async throws -> Bool {
+        let touched = try FileManager.default.attributesOfItem(atPath: h.configPath)[.modificationDate] as? Date
+        guard let touched else { return false }
+        let deadline = ContinuousClock.now + .seconds(15)
+        while h.gateway.server.configuration.current.loadedFrom < touched, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return h.gateway.server.configuration.current.loadedFrom >= touched
     }
 
     static func waitForServed(_ expected: String, _ h: FederationHarness) async throws -> String {

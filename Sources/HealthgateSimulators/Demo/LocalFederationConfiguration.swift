@@ -18,6 +18,8 @@ public struct LocalFederationConfiguration: Sendable {
     public var breakerFailures = 5
     /// How often the configuration file is checked for changes.
     public var reloadIntervalSeconds = 2
+    /// `bulkhead:` (calls in flight and queued per city), when not the gateway's defaults.
+    public var bulkhead: (maxInFlight: Int, maxQueued: Int)?
     /// The database path, relative to the configuration file.
     public var database = "healthgate.sqlite"
     /// Per-city settings written after (and over) the defaults, by city name (`["beijing": ["deadlineMs": "500"]]`).
@@ -83,7 +85,7 @@ public struct LocalFederationConfiguration: Sendable {
             pseudonymKeyFile: pseudonym.key
             audit: {signingKeyFile: audit.pem, signEveryRecords: 100, signEverySeconds: 60}
             ops: {host: 127.0.0.1, port: 0}
-            breaker: {failures: \(breakerFailures), openSeconds: 30}
+            breaker: {failures: \(breakerFailures), openSeconds: 30}\(bulkhead.map { "\nbulkhead: {maxInFlight: \($0.maxInFlight), maxQueued: \($0.maxQueued)}" } ?? "")
             reloadIntervalSeconds: \(reloadIntervalSeconds)
 
             """

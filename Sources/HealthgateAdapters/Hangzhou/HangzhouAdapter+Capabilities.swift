@@ -1,0 +1,4 @@
+extension HangzhouAdapter {
+    /// Hangzhou sends `COLOR_CHANGED`.
+    public var sendsNotifications: Bool { true }
+}
