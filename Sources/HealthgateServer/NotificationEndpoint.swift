@@ -1,4 +1,6 @@
+import HealthgateAdapters
 import HealthgateConfig
+import HealthgateCore
 import HealthgateModel
 
 /// Where a city that notifies (Hangzhou-style `COLOR_CHANGED`, Shanghai `status.changed`) must POST, and who it must
@@ -23,7 +25,11 @@ public struct NotificationEndpoint: Sendable, Hashable {
         let host = host ?? configuration.listen.host
         let port = port ?? configuration.listen.port
         let authority = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-        return configuration.cities.filter { $0.kind == .hangzhou || $0.kind == .shanghai }.map { city in
+        // Which cities notify is their adapter's capability (`CityAdapter.sendsNotifications`).
+        let notifying = configuration.cities.filter { city in
+            (try? AdapterRegistry.defaultFactory(city, nil))?.sendsNotifications == true
+        }
+        return notifying.map { city in
             let role = Role.notifier(city.region)
             let keys = configuration.identities.enumerated().filter { $0.element.role == role }.map { "identities[\($0.offset)]" }
             return NotificationEndpoint(city: city.name, region: city.region,
