@@ -25,8 +25,9 @@ public struct BodyDeadline: RouterMiddleware {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > listen.bodyLimitBytes {
             return try await next(request, context)
         }
-        let timer = BodyTimer(timeout: listen.bodyTimeout)
-        context.channel.pipeline.fireUserInboundEventTriggered(timer)
+        // The timer itself is the connection's (`ConnectionCloseHandler`, on the event loop, armed only when a body is
+        // not whole after a read); here its expiry becomes a 408.
+        let started = ContinuousClock.now
         var collected = ByteBuffer()
         do {
             for try await var chunk in request.body {
@@ -34,7 +35,9 @@ public struct BodyDeadline: RouterMiddleware {
                 if collected.readableBytes > listen.bodyLimitBytes { break }
             }
         } catch {
-            guard timer.expired else { throw HealthgateError.badRequest("the request body could not be read") }
+            guard error is BodyTimeoutExpired || ContinuousClock.now - started >= listen.bodyTimeout - .milliseconds(100) else {
+                throw HealthgateError.badRequest("the request body could not be read")
+            }
             throw HealthgateError(.requestTimeout,
                                   "the request body did not arrive within \(listen.bodyTimeout.wholeMilliseconds) ms")
         }
@@ -44,22 +47,6 @@ public struct BodyDeadline: RouterMiddleware {
     }
 }
 
-/// A request's body deadline, sent down the connection's pipeline to `ConnectionCloseHandler`, which fails the body
-/// with `BodyTimer.Expired` and marks the connection to close when the body's end has not come by then.
-final class BodyTimer: Sendable {
-    /// The error the body fails with.
-    struct Expired: Error {}
-
-    let timeout: Duration
-    private let state = Atomic(false)
-
-    init(timeout: Duration) { self.timeout = timeout }
-
-    /// Whether the body's time ran out.
-    var expired: Bool { state.load(ordering: .acquiring) }
-
-    func expire() { state.store(true, ordering: .releasing) }
-}
 
 extension Duration {
     /// Whole milliseconds, for messages.

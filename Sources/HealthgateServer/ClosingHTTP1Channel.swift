@@ -10,12 +10,14 @@ struct ClosingHTTP1Channel: ServerChildChannel {
     typealias Value = HTTP1Channel.Value
 
     let base: HTTP1Channel
+    /// The body timeout in force (`listen.bodyTimeoutMs`).
+    let bodyTimeout: @Sendable () -> Duration
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         base.setup(channel: channel, logger: logger).flatMapThrowing { value in
             let pipeline = channel.pipeline.syncOperations
             let decoder = try pipeline.handler(type: ByteToMessageHandler<HTTPRequestDecoder>.self)
-            try pipeline.addHandler(ConnectionCloseHandler(), position: .after(decoder))
+            try pipeline.addHandler(ConnectionCloseHandler(bodyTimeout: bodyTimeout), position: .after(decoder))
             return value
         }
     }
@@ -25,9 +27,11 @@ struct ClosingHTTP1Channel: ServerChildChannel {
     }
 
     /// The builder of this channel, for `HTTPServerBuilder.tls(_:tlsConfiguration:)`.
-    static func builder(configuration: HTTP1Channel.Configuration) -> HTTPServerBuilder {
+    static func builder(configuration: HTTP1Channel.Configuration,
+                        bodyTimeout: @escaping @Sendable () -> Duration) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
-            ClosingHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: configuration))
+            ClosingHTTP1Channel(base: HTTP1Channel(responder: responder, configuration: configuration),
+                                bodyTimeout: bodyTimeout)
         }
     }
 }

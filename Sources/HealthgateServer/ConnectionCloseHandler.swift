@@ -2,7 +2,7 @@ import NIOCore
 import NIOHTTP1
 
 /// Closes a connection once its answer is written when the client asked for it (HTTP/1.0 without keep-alive,
-/// `Connection: close` in any spelling) or the gateway did (a body past its `BodyTimer`), and says so in the answer's
+/// `Connection: close` in any spelling) or the gateway did (a body not whole within `listen.bodyTimeoutMs`), and says so in the answer's
 /// `Connection: close`; runs each request's body timer on the event loop.
 ///
 /// It sits between NIO's HTTP/1 codec, which still knows the request's version, and Hummingbird's conversion to
@@ -20,12 +20,21 @@ final class ConnectionCloseHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var bodyEnded = true
     /// The current request's body timer, while it runs.
     private var bodyTimer: Scheduled<Void>?
+    /// When the current request's head arrived.
+    private var headAt = NIODeadline.now()
+    /// The body timeout in force (`listen.bodyTimeoutMs`), read when a body is not whole after a read.
+    private let bodyTimeout: @Sendable () -> Duration
+
+    init(bodyTimeout: @escaping @Sendable () -> Duration) {
+        self.bodyTimeout = bodyTimeout
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
         switch part {
         case .head(let head):
             bodyEnded = false
+            headAt = .now()
             context.fireChannelRead(data)
             if !head.isKeepAlive { quiesce(context) }
         case .body:
@@ -38,19 +47,22 @@ final class ConnectionCloseHandler: ChannelDuplexHandler, RemovableChannelHandle
         }
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let timer = event as? BodyTimer {
-            guard !bodyEnded, bodyTimer == nil else { return }
-            let milliseconds = max(1, timer.timeout.wholeMilliseconds)
-            bodyTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(milliseconds)) { [self] in
+    /// A request whose body is not whole by the end of this read gets a timer (most arrive whole in one read and never
+    /// need one): past `bodyTimeout` after its head, the connection is quiesced and the body's reader fails.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if !bodyEnded, bodyTimer == nil {
+            let timeout = TimeAmount.milliseconds(max(1, bodyTimeout().wholeMilliseconds))
+            bodyTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: headAt + timeout) { [self] in
                 bodyTimer = nil
                 guard !bodyEnded else { return }
-                timer.expire()
                 quiesce(context)
-                context.fireErrorCaught(BodyTimer.Expired())
+                context.fireErrorCaught(BodyTimeoutExpired())
             }
-            return
         }
+        context.fireChannelReadComplete()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent { closing = true }
         context.fireUserInboundEventTriggered(event)
     }
@@ -78,3 +90,6 @@ final class ConnectionCloseHandler: ChannelDuplexHandler, RemovableChannelHandle
 
 @available(*, unavailable)
 extension ConnectionCloseHandler: Sendable {}
+
+/// The error a request body's reader fails with when the body did not arrive within `listen.bodyTimeoutMs`.
+struct BodyTimeoutExpired: Error {}

@@ -131,6 +131,7 @@ public struct GatewayServer: Sendable {
             router: makeRouter(),
             server: try .observedTLS(idleTimeout: .milliseconds(Int64(listen.headerTimeout.seconds * 1000)),
                                      tlsConfiguration: Self.tlsConfiguration(listen, identity: serverIdentity),
+                                     bodyTimeout: { [configuration] in configuration.current.listen.bodyTimeout },
                                      logger: logger),
             configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: nil),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },

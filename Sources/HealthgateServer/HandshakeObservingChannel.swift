@@ -29,13 +29,15 @@ struct HandshakeObservingChannel<Base: ServerChildChannel>: ServerChildChannel {
 extension HTTPServerBuilder {
     /// HTTP/1.1 over TLS, as `.tls(.http1(...))`, with every refused handshake counted by reason and logged, and
     /// HTTP/1.0 and `Connection: close` honoured (`ClosingHTTP1Channel`).
-    static func observedTLS(idleTimeout: TimeAmount, tlsConfiguration: TLSConfiguration, logger: Logger) throws
+    static func observedTLS(idleTimeout: TimeAmount, tlsConfiguration: TLSConfiguration,
+                            bodyTimeout: @escaping @Sendable () -> Duration, logger: Logger) throws
         -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
             HandshakeObservingChannel(
                 base: try TLSChannel(
                     ClosingHTTP1Channel(base: HTTP1Channel(responder: responder,
-                                                           configuration: .init(idleTimeout: idleTimeout))),
+                                                           configuration: .init(idleTimeout: idleTimeout)),
+                                        bodyTimeout: bodyTimeout),
                     tlsConfiguration: tlsConfiguration),
                 logger: logger)
         }
