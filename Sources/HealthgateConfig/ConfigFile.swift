@@ -80,4 +80,6 @@ public struct ConfigFile: Codable, Sendable {
     public var ops: Ops?
     public var breaker: Breaker?
     public var reloadIntervalSeconds: Int?
+    /// Where the gateway keeps what replicas share (`ConfigFile.Storage`); absent: SQLite, one machine.
+    public var storage: Storage?
 }

@@ -26,5 +26,8 @@ indirect enum ConfigShape: Sendable {
         "audit": .object(keys: keys(of: ConfigFile.Audit()), nested: [:]),
         "ops": .object(keys: keys(of: ConfigFile.Ops()), nested: [:]),
         "breaker": .object(keys: keys(of: ConfigFile.Breaker()), nested: [:]),
+        "storage": .object(keys: keys(of: ConfigFile.Storage()), nested: [
+            "tls": .object(keys: keys(of: ConfigFile.StorageTLS()), nested: [:]),
+        ]),
     ])
 }

@@ -294,6 +294,7 @@ struct ConfigValidator {
             fail("listen.headerTimeoutMs", "longer than listen.requestDeadlineMs (\(requestDeadline) ms)")
         }
 
+        let storage = validateStorage(file.storage)
         let warnings = crossChecks(clientCAPaths: clientCAPaths, cities: cities)
 
         guard issues.isEmpty, let home, let serverCertPath, let serverKeyPath, let pseudonymKey, let signingKeyPath else {
@@ -310,7 +311,7 @@ struct ConfigValidator {
                                       signEvery: .seconds(signSeconds), headsPath: headsPath),
             ops: OpsConfiguration(host: opsHost, port: opsPort),
             breaker: BreakerConfiguration(failures: breakerFailures, openFor: .seconds(breakerOpen)),
-            reloadInterval: .seconds(reload), certificateMaterial: material, warnings: warnings)
+            reloadInterval: .seconds(reload), certificateMaterial: material, warnings: warnings, storage: storage)
     }
 
     mutating func validateCity(name: String, city: ConfigFile.City) -> CityConfiguration? {
