@@ -322,6 +322,7 @@ let package = Package(
                 "HealthgateStorage",
                 "HealthgateModel",
                 "HealthgateAdapters",
+                "HealthgatePostgres",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
