@@ -49,6 +49,7 @@ extension SharedInvalidations {
                     $0.applied += caught
                 }
                 logger.info("invalidation listener caught up", metadata: ["replayed": "\(caught)"])
+                Task { [self] in _ = try? await prune(olderThan: options.retention) }
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await self.heartbeats(connection) }
                     for try await notification in notifications {

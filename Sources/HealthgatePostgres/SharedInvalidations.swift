@@ -28,6 +28,9 @@ public final class SharedInvalidations: Service, Sendable {
         /// How far back the first catch-up reads (the cache file may hold entries from before this process started):
         /// at least the longest time an entry may live.
         public var firstCatchUp: Duration = .seconds(86_400)
+        /// How long invalidations are kept in `holder_invalidations` (the listener deletes older ones each time it has
+        /// caught up): longer than `firstCatchUp`, so that every catch-up finds what it must read back.
+        public var retention: Duration = .seconds(2 * 86_400)
         /// The deadline of a publish or a notice read.
         public var deadline: Duration = .seconds(5)
         /// Called before each reconnection (tests hold a replica blind with it).
@@ -83,7 +86,7 @@ public final class SharedInvalidations: Service, Sendable {
 
     /// Runs the pool and the listener until cancelled or shut down gracefully.
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.client.run() }
                 group.addTask { await self.listen() }
@@ -160,6 +163,44 @@ public final class SharedInvalidations: Service, Sendable {
             }
         } catch {
             throw PostgresStoreError(.unavailable, "the shared holder notices could not be read")
+        }
+    }
+
+    /// Deletes invalidations recorded more than `age` ago (notices stay: each holder's newest one is its row);
+    /// returns how many.
+    @discardableResult
+    public func prune(olderThan age: Duration) async throws(PostgresStoreError) -> Int {
+        let client = self.client
+        let logger = self.logger
+        let ageMs = Self.milliseconds(age)
+        do {
+            return try await withDeadline(options.deadline, "pruning invalidations") {
+                let rows = try await client.query("""
+                    WITH deleted AS (DELETE FROM holder_invalidations
+                        WHERE recorded_ms < (extract(epoch FROM clock_timestamp()) * 1000)::bigint - \(ageMs)
+                        RETURNING 1)
+                    SELECT count(*)::bigint FROM deleted
+                    """, logger: logger)
+                for try await count in rows.decode(Int64.self) { return Int(count) }
+                return 0
+            }
+        } catch {
+            throw PostgresStoreError(.unavailable, "old invalidations could not be pruned")
+        }
+    }
+
+    /// How many invalidations the shared log holds (tests, operators).
+    public func invalidationCount() async throws(PostgresStoreError) -> Int {
+        let client = self.client
+        let logger = self.logger
+        do {
+            return try await withDeadline(options.deadline, "counting invalidations") {
+                let rows = try await client.query("SELECT count(*)::bigint FROM holder_invalidations", logger: logger)
+                for try await count in rows.decode(Int64.self) { return Int(count) }
+                return 0
+            }
+        } catch {
+            throw PostgresStoreError(.unavailable, "the invalidations could not be counted")
         }
     }
 

@@ -119,6 +119,23 @@ struct SharedInvalidationsTests {
     }
 }
 
+extension SharedInvalidationsTests {
+    @Test("invalidations older than the retention are pruned; younger ones stay")
+    func prune() async throws {
+        try await withReplicas { _, a, _ in
+            for n in 0..<3 {
+                try await a.shared.publish(HolderInvalidation(issuer: .hangzhou, holder: Fixture.holder("H-p\(n)"),
+                                                              status: .yellow, changedAt: nil))
+            }
+            #expect(try await a.shared.invalidationCount() == 3)
+            #expect(try await a.shared.prune(olderThan: .seconds(3600)) == 0)
+            try await Task.sleep(for: .milliseconds(20))
+            #expect(try await a.shared.prune(olderThan: .milliseconds(10)) == 3)
+            #expect(try await a.shared.invalidationCount() == 0)
+        }
+    }
+}
+
 /// The notification payload, without a database.
 @Suite("HolderInvalidation")
 struct HolderInvalidationTests {
