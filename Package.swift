@@ -6,6 +6,7 @@
 //   HealthgateAdapters     one folder per city; knows the model, never the network
 //   HealthgateTransport    libcurl over mutual TLS; knows no city
 //   HealthgateStorage      SQLite cache and tamper-evident audit trail
+//   HealthgatePostgres     shared PostgreSQL for replicas (opt-in: storage: postgres)
 //   HealthgateConfig       Config/ files, validated before use
 //   HealthgateCore         the gateway's flows: verify, transfer, invalidate
 //   HealthgateServer       Hummingbird + mutual TLS; composes the above
@@ -38,6 +39,14 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        // PostgresNIO: replicas of one city share invalidations through PostgreSQL
+        // (LISTEN/NOTIFY). It pays because it speaks the wire protocol on the same
+        // SwiftNIO event loops we already run (no blocking libpq calls on the
+        // cooperative pool), brings a pooled async client with TLS via NIOSSL (also
+        // already a dependency), and delivers NOTIFY as an AsyncSequence: writing our
+        // own wire protocol or wrapping libpq on threads would cost far more. Only
+        // HealthgatePostgres imports it; SQLite stays the default store.
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // MARK: C libraries from Debian (libcurl4-openssl-dev, libsqlite3-dev)
@@ -94,6 +103,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Shared PostgreSQL for replicas (storage: postgres)
+        .target(
+            name: "HealthgatePostgres",
+            dependencies: [
+                "HealthgateModel",
+                "HealthgateStorage",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Configuration: Config/ files, validated before use
         .target(
             name: "HealthgateConfig",
@@ -115,6 +138,7 @@ let package = Package(
                 "HealthgateAdapters",
                 "HealthgateTransport",
                 "HealthgateStorage",
+                "HealthgatePostgres",
                 "HealthgateConfig",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -128,6 +152,7 @@ let package = Package(
             name: "HealthgateServer",
             dependencies: [
                 "HealthgateCore",
+                "HealthgatePostgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -260,6 +285,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "HealthgatePostgresTests",
+            dependencies: [
+                "HealthgatePostgres",
+                "HealthgateStorage",
+                "HealthgateModel",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "HealthgateConfigTests",
             dependencies: [
                 "HealthgateConfig",
@@ -293,6 +328,7 @@ let package = Package(
                 "HealthgateStorage",
                 "HealthgateModel",
                 "HealthgateAdapters",
+                "HealthgatePostgres",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),

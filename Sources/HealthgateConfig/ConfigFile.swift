@@ -99,4 +99,6 @@ public struct ConfigFile: Codable, Sendable {
     /// The per-city retry budget (`RetryBudgetConfiguration`).
     public var retryBudget: RetryBudget?
     public var reloadIntervalSeconds: Int?
+    /// Where the gateway keeps what replicas share (`ConfigFile.Storage`); absent: SQLite, one machine.
+    public var storage: Storage?
 }

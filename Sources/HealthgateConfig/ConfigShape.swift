@@ -28,5 +28,8 @@ indirect enum ConfigShape: Sendable {
         "breaker": .object(keys: keys(of: ConfigFile.Breaker()), nested: [:]),
         "bulkhead": .object(keys: keys(of: ConfigFile.Bulkhead()), nested: [:]),
         "retryBudget": .object(keys: keys(of: ConfigFile.RetryBudget()), nested: [:]),
+        "storage": .object(keys: keys(of: ConfigFile.Storage()), nested: [
+            "tls": .object(keys: keys(of: ConfigFile.StorageTLS()), nested: [:]),
+        ]),
     ])
 }

@@ -303,6 +303,7 @@ struct ConfigValidator {
             fail("listen.bodyTimeoutMs", "longer than listen.requestDeadlineMs (\(requestDeadline) ms)")
         }
 
+        let storage = validateStorage(file.storage)
         let warnings = crossChecks(clientCAPaths: clientCAPaths, cities: cities)
 
         guard issues.isEmpty, let home, let serverCertPath, let serverKeyPath, let pseudonymKey, let signingKeyPath else {
@@ -319,7 +320,7 @@ struct ConfigValidator {
                                       signEvery: .seconds(signSeconds), headsPath: headsPath),
             ops: OpsConfiguration(host: opsHost, port: opsPort),
             breaker: BreakerConfiguration(failures: breakerFailures, openFor: .seconds(breakerOpen)),
-            reloadInterval: .seconds(reload), certificateMaterial: material, warnings: warnings)
+            reloadInterval: .seconds(reload), certificateMaterial: material, warnings: warnings, storage: storage)
         configuration.listen.bodyTimeout = .milliseconds(bodyTimeout)
         configuration.bulkhead = bulkheadLimits
         configuration.retryBudget = retryLimits

@@ -34,6 +34,8 @@ public struct GatewayConfiguration: Sendable {
     public var warnings: [ConfigIssue] = []
     /// Lower-case hex SHA-256 of the file's bytes as loaded: which version is in force.
     public var sha256: String = ""
+    /// SQLite alone (the default), or PostgreSQL shared by replicas (a change needs a restart).
+    public var storage: StorageConfiguration = .sqlite
 
     /// The city whose region is `region`.
     public func city(region: RegionCode) -> CityConfiguration? { cities.first { $0.region == region } }

@@ -19,9 +19,20 @@ public enum RestartRequirement {
         if old.databasePath != new.databasePath {
             changes.append("database changed; still writing \(old.databasePath)")
         }
+        if old.storage != new.storage {
+            changes.append("storage changed; still using the storage opened at start (\(Self.describe(old.storage)))")
+        }
         if old.audit.signingKeyPath != new.audit.signingKeyPath {
             changes.append("audit.signingKeyFile changed; heads are still signed with the key loaded at start")
         }
         return changes
+    }
+
+    /// `sqlite`, or `postgres` with the replica id (no host, user or password: the log is read by more people).
+    static func describe(_ storage: StorageConfiguration) -> String {
+        switch storage {
+        case .sqlite: "sqlite"
+        case .postgres(let postgres): "postgres, replica \(postgres.replicaId)"
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HealthgateModel
+import HealthgatePostgres
 import HealthgateStorage
 
 /// The verification cache as the core flow sees it (the SQLite `VerificationCache`, or none): keyed by `CacheKey`
@@ -36,3 +37,6 @@ public struct NoCache: VerificationCaching {
                            now: Date) async throws -> Int { 0 }
     public func notice(issuer: RegionCode, holder: HolderPseudonym) async throws -> HolderNotice? { nil }
 }
+
+/// Replicas on a shared PostgreSQL: this replica's cache, invalidated across replicas (`storage: postgres`).
+extension ReplicatedVerificationCache: VerificationCaching {}

@@ -2,12 +2,14 @@ import Foundation
 import HealthgateConfig
 import HealthgateCore
 import HealthgateModel
+import HealthgatePostgres
 import HealthgateStorage
 import HealthgateTransport
 import Logging
 
 /// The production wiring: the SQLite database (migrated before anything serves), its audit trail, cache and transfer
-/// records, the libcurl transport, and the gateway over them.
+/// records, the libcurl transport, and the gateway over them. With `storage: postgres`, the cache's invalidations go
+/// through the shared PostgreSQL database (`ReplicatedVerificationCache`), whose tables are created before serving.
 public struct LiveGateway: Sendable {
     public let server: GatewayServer
     public let database: StorageDatabase
@@ -17,6 +19,8 @@ public struct LiveGateway: Sendable {
     public let cache: VerificationCache
     public let transfers: TransferStore
     public let client: CurlHTTPClient
+    /// The invalidations shared with the other replicas (`storage: postgres`), or `nil` (SQLite alone).
+    public let shared: SharedInvalidations?
 
     /// Opens and migrates the database, starts the curl client, and composes the gateway.
     public static func make(configuration: ConfigStore, identities: any IdentitySource = TLSPeerIdentitySource(),
@@ -31,6 +35,16 @@ public struct LiveGateway: Sendable {
                              witness: AuditHeadWitness(path: config.audit.headsPath))
         let cacheDatabase = try await StorageDatabase.open(path: Self.cacheDatabasePath(for: config.databasePath))
         let cache = VerificationCache(database: cacheDatabase)
+        var caching: any VerificationCaching = cache
+        var shared: SharedInvalidations?
+        if case .postgres(let postgres) = config.storage {
+            let settings = try Self.postgresSettings(postgres)
+            try await SharedInvalidations.migrate(settings, logger: logger)
+            let feed = SharedInvalidations(settings: settings, logger: logger,
+                                           apply: ReplicatedVerificationCache.applier(to: cache))
+            caching = ReplicatedVerificationCache(local: cache, shared: feed)
+            shared = feed
+        }
         let transfers = TransferStore(database: database)
         let client = try CurlHTTPClient(configuration: Self.transportLimits(config), logger: logger)
         let path = config.databasePath
@@ -38,17 +52,45 @@ public struct LiveGateway: Sendable {
         let headsPath = config.audit.headsPath
         let dependencies = GatewayDependencies(
             transport: ObservedCityTransport(CurlCityTransport(client: client, logger: logger), activity: activity),
-            cache: ObservedCache(cache, activity: activity, configuration: configuration), audit: audit,
+            cache: ObservedCache(caching, activity: activity, configuration: configuration), audit: audit,
             transferRecords: transfers,
-            storageProblems: { Self.storageProblems(path: path) },
-            services: [AuditSealer(audit: audit, logger: logger), CachePurger(cache: cache, clock: clock, logger: logger),
-                       TransferPurger(store: transfers, clock: clock, logger: logger)],
+            storageProblems: { [shared] in Self.storageProblems(path: path) + (shared?.problems() ?? []) },
+            services: (shared.map { [$0] } ?? []) + [
+                AuditSealer(audit: audit, logger: logger), CachePurger(cache: cache, clock: clock, logger: logger),
+                TransferPurger(store: transfers, clock: clock, logger: logger)],
             activity: activity,
             auditHead: { await AuditHeadStatus.read(audit, witnessPath: headsPath) })
         let server = try GatewayServer(configuration: configuration, dependencies: dependencies, identities: identities,
                                        clock: clock, loader: loader, logger: logger)
         return LiveGateway(server: server, database: database, cacheDatabase: cacheDatabase, audit: audit, cache: cache,
-                           transfers: transfers, client: client)
+                           transfers: transfers, client: client, shared: shared)
+    }
+
+    /// The PostgreSQL connection settings of `configuration`, with the password read from its file or variable.
+    static func postgresSettings(_ configuration: PostgresConfiguration) throws(PostgresStoreError) -> PostgresSettings {
+        let endpoint: PostgresSettings.Endpoint
+        switch configuration.endpoint {
+        case .tcp(let host, let port): endpoint = .tcp(host: host, port: port)
+        case .unixSocket(let path): endpoint = .unixSocket(path: path)
+        }
+        var password: String?
+        switch configuration.password {
+        case .none:
+            password = nil
+        case .file(let path):
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw PostgresStoreError(.settings, "storage.passwordFile could not be read")
+            }
+            password = String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
+        case .environment(let name):
+            guard let value = ProcessInfo.processInfo.environment[name] else {
+                throw PostgresStoreError(.settings, "storage.passwordEnv names an unset variable")
+            }
+            password = value
+        }
+        return PostgresSettings(endpoint: endpoint, database: configuration.database, user: configuration.user,
+                                password: password, caBundlePath: configuration.caBundlePath,
+                                poolSize: configuration.poolSize, replicaId: configuration.replicaId)
     }
 
     /// libcurl's pool limits for `config`: per host the largest `cities.*.maxConnections` (a change needs a restart),

@@ -77,11 +77,13 @@ final class FederationHarness: Sendable {
         }
     }
 
-    /// Runs the gateway in this process on the files `cities` wrote, once its key refresher has Shanghai's keys.
-    private static func start(gatewayOn cities: CityFederation) async throws -> FederationHarness {
+    /// Runs the gateway in this process on the files `cities` wrote (or on `configPath`, a replica's), once its key
+    /// refresher has Shanghai's keys; the cities notify it unless `subscribe` is false.
+    static func start(gatewayOn cities: CityFederation, configPath: String? = nil,
+                      subscribe: Bool = true) async throws -> FederationHarness {
         var quiet = Logger(label: "healthgate.test")
         quiet.logLevel = .critical
-        let configPath = cities.configPath
+        let configPath = configPath ?? cities.configPath
         let snapshot = try ConfigLoader().load(path: configPath)
         let clock = AdjustableWallClock()
         let gateway = try await LiveGateway.make(configuration: ConfigStore(snapshot), clock: clock, logger: quiet)
@@ -106,6 +108,7 @@ final class FederationHarness: Sendable {
             cities: cities, gateway: gateway, gatewayPort: bound["gateway"]!, opsPort: bound["ops"]!, client: client,
             clock: clock, gatewayGroup: gatewayGroup, gatewayTask: gatewayTask)
         let federation = cities.federation
+        guard subscribe else { return harness }
         // The cities notify this gateway.
         let base = "https://127.0.0.1:\(harness.gatewayPort)/notifications/"
         federation.hangzhou.notifier.subscribe(NotificationSubscription(url: URL(string: base + "hangzhou")!, region: "310000"))

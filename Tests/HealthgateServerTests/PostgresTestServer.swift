@@ -1,0 +1,168 @@
+import Foundation
+import HealthgatePostgres
+
+/// (A copy of `Tests/HealthgatePostgresTests/PostgresTestServer.swift`: test targets cannot share a file.)
+/// A throwaway PostgreSQL server for one test: `initdb` into a temporary folder and `pg_ctl start`, listening on
+/// 127.0.0.1 on a free port and on a unix socket in that folder; `stop()` ends it and removes the folder.
+///
+/// PostgreSQL refuses to run as root (as CI and the development machines do): there the folder is given to the
+/// `postgres` user (which Debian's `postgresql` package creates) and each binary runs through `runuser -u postgres --`.
+/// `start()` returns `nil` with a printed reason only when the binaries (or that user) are missing.
+final class PostgresTestServer: Sendable {
+    let binaries: URL
+    let folder: URL
+    let port: Int
+    let runAsPostgres: Bool
+
+    var dataFolder: URL { folder.appendingPathComponent("data") }
+    /// The unix socket file the server listens on.
+    var socketPath: String { folder.appendingPathComponent(".s.PGSQL.\(port)").path }
+
+    private init(binaries: URL, folder: URL, port: Int, runAsPostgres: Bool) {
+        self.binaries = binaries
+        self.folder = folder
+        self.port = port
+        self.runAsPostgres = runAsPostgres
+    }
+
+    /// Settings for a replica named `replicaId` connecting as the superuser `postgres` (trust authentication), over
+    /// TCP or the unix socket.
+    func settings(replicaId: String, unixSocket: Bool = false) -> PostgresSettings {
+        PostgresSettings(endpoint: unixSocket ? .unixSocket(path: socketPath) : .tcp(host: "127.0.0.1", port: port),
+                         database: "postgres", user: "postgres", replicaId: replicaId)
+    }
+
+    /// Where the PostgreSQL server binaries are: the newest `/usr/lib/postgresql/<version>/bin`, else `PATH`.
+    static func findBinaries() -> URL? {
+        let root = URL(fileURLWithPath: "/usr/lib/postgresql")
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [])
+            .compactMap(Int.init).sorted(by: >)
+        for version in versions {
+            let bin = root.appendingPathComponent("\(version)/bin")
+            if FileManager.default.isExecutableFile(atPath: bin.appendingPathComponent("pg_ctl").path) { return bin }
+        }
+        for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+            let bin = URL(fileURLWithPath: String(folder))
+            if FileManager.default.isExecutableFile(atPath: bin.appendingPathComponent("pg_ctl").path),
+               FileManager.default.isExecutableFile(atPath: bin.appendingPathComponent("initdb").path) { return bin }
+        }
+        return nil
+    }
+
+    /// Initialises and starts a server, or returns `nil` (printing why) where PostgreSQL is not installed.
+    static func start() async throws -> PostgresTestServer? {
+        guard let binaries = findBinaries() else {
+            print("PostgreSQL tests skipped: no initdb/pg_ctl (install Debian's postgresql package)")
+            return nil
+        }
+        let runAsPostgres = getuid() == 0
+        if runAsPostgres, getpwnam("postgres") == nil {
+            print("PostgreSQL tests skipped: running as root and there is no postgres user to run the server as")
+            return nil
+        }
+        let folder = URL(fileURLWithPath: "/tmp").appendingPathComponent("hg-pg-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let server = PostgresTestServer(binaries: binaries, folder: folder, port: try freePort(),
+                                        runAsPostgres: runAsPostgres)
+        do {
+            if runAsPostgres { try await server.check(URL(fileURLWithPath: "/bin/chown"), ["postgres:", folder.path]) }
+            try await server.pg("initdb", ["-D", server.dataFolder.path, "-U", "postgres", "-A", "trust",
+                                           "-E", "UTF8", "--no-sync"])
+            try await server.startAgain()
+        } catch {
+            server.remove()
+            throw error
+        }
+        return server
+    }
+
+    /// Starts the (stopped) server again on the same port and socket.
+    func startAgain() async throws {
+        try await pg("pg_ctl", ["start", "-w", "-t", "30", "-D", dataFolder.path,
+                                "-l", folder.appendingPathComponent("server.log").path,
+                                "-o", "-c listen_addresses=127.0.0.1 -p \(port) -k \(folder.path) -c fsync=off"])
+    }
+
+    /// Stops the server at once (as a crash would), keeping its folder.
+    func halt() async throws {
+        try await pg("pg_ctl", ["stop", "-w", "-m", "immediate", "-D", dataFolder.path])
+    }
+
+    /// Stops the server and removes its folder.
+    func stop() async {
+        try? await halt()
+        remove()
+    }
+
+    private func remove() { try? FileManager.default.removeItem(at: folder) }
+
+    /// Runs a PostgreSQL binary (as `postgres` when we are root); throws with its output when it fails.
+    private func pg(_ name: String, _ arguments: [String]) async throws {
+        let binary = binaries.appendingPathComponent(name).path
+        if runAsPostgres {
+            try await check(URL(fileURLWithPath: "/usr/sbin/runuser"), ["-u", "postgres", "--", binary] + arguments)
+        } else {
+            try await check(URL(fileURLWithPath: binary), arguments)
+        }
+    }
+
+    /// Runs a process to its end, its output appended to `commands.log`; throws when it exits non-zero.
+    ///
+    /// `posix_spawn` and `waitpid` on a dispatch thread (never the cooperative pool) rather than `Process`: `pg_ctl
+    /// start` leaves a daemon behind that inherits the child's descriptors, and `Process` waited for it too.
+    private func check(_ executable: URL, _ arguments: [String]) async throws {
+        let log = folder.appendingPathComponent("commands.log").path
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                var actions = posix_spawn_file_actions_t()
+                posix_spawn_file_actions_init(&actions)
+                defer { posix_spawn_file_actions_destroy(&actions) }
+                posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+                posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+                posix_spawn_file_actions_adddup2(&actions, 1, 2)
+                let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
+                defer { argv.forEach { free($0) } }
+                var pid = pid_t()
+                let spawned = posix_spawn(&pid, executable.path, &actions, nil, argv, environ)
+                guard spawned == 0 else {
+                    continuation.resume(throwing: PostgresTestServerError(message: "cannot run \(executable.path)"))
+                    return
+                }
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+                continuation.resume(returning: status)
+            }
+        }
+        guard status == 0 else {
+            let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            throw PostgresTestServerError(message: "\(executable.lastPathComponent) \(arguments.first ?? "") exited "
+                                          + "\(status): \(output.suffix(2000))")
+        }
+    }
+
+    /// A TCP port on 127.0.0.1 that nothing listens on right now.
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw PostgresTestServerError(message: "socket() failed") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw PostgresTestServerError(message: "bind() failed") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// Why the test server could not be started.
+struct PostgresTestServerError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}

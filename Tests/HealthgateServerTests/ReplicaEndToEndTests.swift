@@ -1,0 +1,109 @@
+import Foundation
+import HealthgateConfig
+import HealthgatePostgres
+import HealthgateServer
+import HealthgateSimulators
+import Testing
+
+/// Two in-process gateways (`LiveGateway`s, each with its own SQLite files) of one city sharing a real PostgreSQL
+/// (`storage: postgres`): a city's notification to replica A means replica B no longer serves the old colour, and
+/// B's `/readyz` follows the database.
+@Suite("replicas on a shared PostgreSQL", .serialized)
+struct ReplicaEndToEndTests {
+    /// The `storage:` section for replica `id` on `server`'s unix socket.
+    static func storage(_ server: PostgresTestServer, id: String) -> String {
+        """
+
+        storage:
+          kind: postgres
+          unixSocket: \(server.socketPath)
+          database: postgres
+          user: postgres
+          poolSize: 2
+          replicaId: \(id)
+
+        """
+    }
+
+    /// Runs `body` with replica A (notified by the cities) and replica B (not notified) on one database.
+    func withReplicas(_ body: (PostgresTestServer, FederationHarness, FederationHarness) async throws -> Void)
+        async throws {
+        guard let server = try await PostgresTestServer.start() else { return }
+        let cities = try await CityFederation.start()
+        var a: FederationHarness?
+        var b: FederationHarness?
+        do {
+            let yaml = try String(contentsOfFile: cities.configPath, encoding: .utf8)
+            try (yaml + Self.storage(server, id: "replica-a")).write(toFile: cities.configPath, atomically: true,
+                                                                     encoding: .utf8)
+            try FileManager.default.createDirectory(at: cities.directory.appendingPathComponent("replica-b"),
+                                                    withIntermediateDirectories: true)
+            let pathB = cities.directory.appendingPathComponent("replica-b.yaml").path
+            try (yaml.replacingOccurrences(of: "database: healthgate.sqlite", with: "database: replica-b/healthgate.sqlite")
+                + Self.storage(server, id: "replica-b")).write(toFile: pathB, atomically: true, encoding: .utf8)
+            a = try await FederationHarness.start(gatewayOn: cities)
+            b = try await FederationHarness.start(gatewayOn: cities, configPath: pathB, subscribe: false)
+            for replica in [a!, b!] {
+                let shared = try #require(replica.gateway.shared)
+                for _ in 0..<500 where !shared.trustsCache { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            try await body(server, a!, b!)
+        } catch {
+            await b?.stopGateway()
+            await a?.stopGateway()
+            await cities.stop()
+            await server.stop()
+            throw error
+        }
+        await b?.stopGateway()
+        await a?.stopGateway()
+        await cities.stop()
+        await server.stop()
+    }
+
+    @Test("Hangzhou notifies replica A of red: replica B does not answer the cached green")
+    func notificationToAReachesB() async throws {
+        try await withReplicas { _, a, b in
+            let hz = b.federation.hangzhou
+            let qr = try hz.issueCode(for: "green-R00")
+            #expect(try await b.verify(qr).json["freshness"] as? String == "live")
+            let cached = try await b.verify(qr)
+            #expect(cached.json["freshness"] as? String == "cached")
+            #expect(cached.json["status"] as? String == "green")
+
+            let deliveries = try await hz.setStatus("green-R00", color: "red")
+            let acknowledged = ContinuousClock.now
+            #expect(deliveries.count == 1)
+            #expect(deliveries.first?.delivered == true)
+            let after = try await b.verify(qr)
+            print("replica B answered \(ContinuousClock.now - acknowledged) after A acknowledged the notification:"
+                  + " \(after.json["status"] as? String ?? "?") (\(after.json["freshness"] as? String ?? "?"))")
+            #expect(after.json["status"] as? String == "red")
+            #expect(after.json["freshness"] as? String == "live")
+            _ = a
+        }
+    }
+
+    @Test("replica B's /readyz fails while the database is down and recovers when it is back, without a restart")
+    func readinessFollowsTheDatabase() async throws {
+        try await withReplicas { server, _, b in
+            #expect(try await b.ops("/readyz").status == 200)
+            try await server.halt()
+            var down = 0
+            for _ in 0..<100 {
+                down = try await b.ops("/readyz").status
+                if down == 503 { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(down == 503)
+            try await server.startAgain()
+            var up = 0
+            for _ in 0..<150 {
+                up = try await b.ops("/readyz").status
+                if up == 200 { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(up == 200)
+        }
+    }
+}
