@@ -90,20 +90,59 @@ public final class VerificationService: Sendable {
     /// `signature-only`. `deadline` bounds the whole flow, retries included.
     public func verify(_ qr: String, purpose: VerificationPurpose, trace: RequestTrace,
                        deadline: ContinuousClock.Instant) async throws(HealthgateError) -> VerificationResult {
-        try await DeadlineRace.run(until: deadline, clock: deadlines,
-                                   late: .unavailable("the request deadline passed before an answer was ready")) {
-            [self] () throws(HealthgateError) -> VerificationResult in
-            try await verifyWithin(qr, purpose: purpose, trace: trace, deadline: deadline)
+        // A code recognised without any call whose cache entry is fresh needs nothing that could outlast the
+        // deadline: answered without the race's two tasks. Otherwise the lookup is handed on, not repeated.
+        let prefetched = await prefetch(qr, purpose: purpose)
+        if let prefetched, case .fresh(let cached) = prefetched.lookup {
+            metrics.cache(city: prefetched.city, result: "hit")
+            trace.update {
+                $0.purpose = purpose.description
+                $0.issuer = prefetched.code.issuer
+                $0.holder = cached.holder
+                $0.status = cached.status
+                $0.freshness = cached.freshness
+                $0.admits = cached.admits
+            }
+            return cached
         }
+        return try await DeadlineRace.run(until: deadline, clock: deadlines,
+                                          late: .unavailable("the request deadline passed before an answer was ready")) {
+            [self] () throws(HealthgateError) -> VerificationResult in
+            try await verifyWithin(qr, purpose: purpose, trace: trace, deadline: deadline, prefetched: prefetched)
+        }
+    }
+
+    /// A checkpoint's code recognised without any call, and its cache lookup.
+    struct Prefetched: Sendable {
+        var code: RecognisedCode
+        var adapter: any CityAdapter
+        var city: String
+        var lookup: CacheLookup
+    }
+
+    /// Recognises `qr` locally and looks it up in the cache; `nil` when that cannot be done without a call (a
+    /// transfer, an unknown key id, a malformed code: the full flow handles those, errors included) or the cache fails.
+    func prefetch(_ qr: String, purpose: VerificationPurpose) async -> Prefetched? {
+        guard case .checkpoint = purpose, let (code, adapter) = try? recogniseOnce(qr),
+              let key = Self.cacheKey(for: code, adapter: adapter, purpose: purpose),
+              let city = configuration.current.city(region: code.issuer)
+        else { return nil }
+        let policy = CachePolicy(freshnessBudget: city.freshness, staleLimit: city.staleLimit)
+        guard let lookup = try? await cache.lookup(key, codeValidUntil: code.validUntil, now: clock.now(), policy: policy)
+        else { return nil }
+        return Prefetched(code: code, adapter: adapter, city: city.name, lookup: lookup)
     }
 
     /// `verify`, without the deadline's guard.
     func verifyWithin(_ qr: String, purpose: VerificationPurpose, trace: RequestTrace,
-                      deadline: ContinuousClock.Instant) async throws(HealthgateError) -> VerificationResult {
+                      deadline: ContinuousClock.Instant, prefetched: Prefetched? = nil)
+        async throws(HealthgateError) -> VerificationResult {
         trace.update { $0.purpose = purpose.description }
-        let (code, adapter) = try await recognise(qr, deadline: deadline)
+        let (code, adapter) = if let prefetched { (prefetched.code, prefetched.adapter) }
+            else { try await recognise(qr, deadline: deadline) }
         trace.update { $0.issuer = code.issuer }
-        let result = try await verify(code: code, adapter: adapter, purpose: purpose, trace: trace, deadline: deadline)
+        let result = try await verify(code: code, adapter: adapter, purpose: purpose, trace: trace, deadline: deadline,
+                                      lookup: prefetched?.lookup)
         trace.update {
             $0.holder = result.holder
             $0.status = result.status
@@ -114,8 +153,10 @@ public final class VerificationService: Sendable {
     }
 
     /// The flow after recognition.
+    /// `lookup`, when given, is this code's cache lookup already made (`prefetch`).
     func verify(code: RecognisedCode, adapter: any CityAdapter, purpose: VerificationPurpose, trace: RequestTrace,
-                deadline: ContinuousClock.Instant) async throws(HealthgateError) -> VerificationResult {
+                deadline: ContinuousClock.Instant, lookup prefetchedLookup: CacheLookup? = nil)
+        async throws(HealthgateError) -> VerificationResult {
         let config = configuration.current
         guard let city = config.city(region: code.issuer) else {
             throw HealthgateError(.unknownIssuer, "the issuer is not configured")
@@ -125,11 +166,13 @@ public final class VerificationService: Sendable {
         let key = Self.cacheKey(for: code, adapter: adapter, purpose: purpose)
         var staleEntry: VerificationResult?
         if let key {
-            var lookup = CacheLookup.miss
-            do {
-                lookup = try await cache.lookup(key, codeValidUntil: code.validUntil, now: now, policy: policy)
-            } catch {
-                logger.warning("cache lookup failed; asking the issuer", metadata: ["city": "\(city.name)"])
+            var lookup = prefetchedLookup ?? .miss
+            if prefetchedLookup == nil {
+                do {
+                    lookup = try await cache.lookup(key, codeValidUntil: code.validUntil, now: now, policy: policy)
+                } catch {
+                    logger.warning("cache lookup failed; asking the issuer", metadata: ["city": "\(city.name)"])
+                }
             }
             switch lookup {
             case .fresh(let cached):
