@@ -172,7 +172,7 @@ final class FederationHarness: Sendable {
         EndpointConfiguration(
             baseURL: URL(string: "https://127.0.0.1:\(gatewayPort)")!, clientCertificateFile: identity?.certificate.path,
             clientKeyFile: identity?.privateKey.path, trustedCAFile: layout.gatewayServerCA.certificate.path,
-            connectTimeout: .seconds(3), requestTimeout: .seconds(10), offersHTTP2: false)
+            connectTimeout: .seconds(10), requestTimeout: .seconds(30), offersHTTP2: false)
     }
 
     /// A JSON POST to the gateway.

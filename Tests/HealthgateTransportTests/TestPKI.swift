@@ -28,10 +28,14 @@ struct TestPKI {
 
     /// An endpoint at `127.0.0.1:port` trusting this PKI's CA and presenting its client certificate.
     func endpoint(port: Int, withClientCertificate: Bool = true) -> EndpointConfiguration {
-        EndpointConfiguration(
+        var endpoint = EndpointConfiguration(
             baseURL: URL(string: "https://127.0.0.1:\(port)")!,
             clientCertificateFile: withClientCertificate ? clientFiles.certificate.path : nil,
             clientKeyFile: withClientCertificate ? clientFiles.privateKey.path : nil,
             trustedCAFile: caFiles.certificate.path)
+        // Generous: at the suite's start both cores generate certificates, and the in-process server's handlers
+        // wait for the cooperative pool; a test that means a timeout sets its own.
+        endpoint.requestTimeout = .seconds(30)
+        return endpoint
     }
 }
