@@ -284,9 +284,17 @@ let package = Package(
             dependencies: ["HealthgateCore", "HealthgateConfig", "HealthgateAdapters", "HealthgateModel"],
             swiftSettings: swiftSettings
         ),
+        // A throwaway PostgreSQL server for the tests that need one (a library target: test targets cannot share a file).
+        .target(
+            name: "HealthgatePostgresTestSupport",
+            dependencies: ["HealthgatePostgres"],
+            path: "Tests/HealthgatePostgresTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "HealthgatePostgresTests",
             dependencies: [
+                "HealthgatePostgresTestSupport",
                 "HealthgatePostgres",
                 "HealthgateStorage",
                 "HealthgateModel",
@@ -329,6 +337,7 @@ let package = Package(
                 "HealthgateModel",
                 "HealthgateAdapters",
                 "HealthgatePostgres",
+                "HealthgatePostgresTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),

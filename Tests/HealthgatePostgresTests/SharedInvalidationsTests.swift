@@ -1,6 +1,7 @@
 import Foundation
 import HealthgateModel
 @testable import HealthgatePostgres
+import HealthgatePostgresTestSupport
 import HealthgateStorage
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 import HealthgateModel
 import HealthgatePostgres
+import HealthgatePostgresTestSupport
 import HealthgateStorage
 import Synchronization
 

@@ -1,6 +1,7 @@
 import Foundation
 import HealthgateConfig
 import HealthgatePostgres
+import HealthgatePostgresTestSupport
 import HealthgateServer
 import HealthgateSimulators
 import Testing

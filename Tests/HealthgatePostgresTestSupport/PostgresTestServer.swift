@@ -1,22 +1,21 @@
 import Foundation
 import HealthgatePostgres
 
-/// (A copy of `Tests/HealthgatePostgresTests/PostgresTestServer.swift`: test targets cannot share a file.)
 /// A throwaway PostgreSQL server for one test: `initdb` into a temporary folder and `pg_ctl start`, listening on
 /// 127.0.0.1 on a free port and on a unix socket in that folder; `stop()` ends it and removes the folder.
 ///
 /// PostgreSQL refuses to run as root (as CI and the development machines do): there the folder is given to the
 /// `postgres` user (which Debian's `postgresql` package creates) and each binary runs through `runuser -u postgres --`.
 /// `start()` returns `nil` with a printed reason only when the binaries (or that user) are missing.
-final class PostgresTestServer: Sendable {
-    let binaries: URL
-    let folder: URL
-    let port: Int
-    let runAsPostgres: Bool
+public final class PostgresTestServer: Sendable {
+    public let binaries: URL
+    public let folder: URL
+    public let port: Int
+    public let runAsPostgres: Bool
 
-    var dataFolder: URL { folder.appendingPathComponent("data") }
+    public var dataFolder: URL { folder.appendingPathComponent("data") }
     /// The unix socket file the server listens on.
-    var socketPath: String { folder.appendingPathComponent(".s.PGSQL.\(port)").path }
+    public var socketPath: String { folder.appendingPathComponent(".s.PGSQL.\(port)").path }
 
     private init(binaries: URL, folder: URL, port: Int, runAsPostgres: Bool) {
         self.binaries = binaries
@@ -27,13 +26,13 @@ final class PostgresTestServer: Sendable {
 
     /// Settings for a replica named `replicaId` connecting as the superuser `postgres` (trust authentication), over
     /// TCP or the unix socket.
-    func settings(replicaId: String, unixSocket: Bool = false) -> PostgresSettings {
+    public func settings(replicaId: String, unixSocket: Bool = false) -> PostgresSettings {
         PostgresSettings(endpoint: unixSocket ? .unixSocket(path: socketPath) : .tcp(host: "127.0.0.1", port: port),
                          database: "postgres", user: "postgres", replicaId: replicaId)
     }
 
     /// Where the PostgreSQL server binaries are: the newest `/usr/lib/postgresql/<version>/bin`, else `PATH`.
-    static func findBinaries() -> URL? {
+    public static func findBinaries() -> URL? {
         let root = URL(fileURLWithPath: "/usr/lib/postgresql")
         let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [])
             .compactMap(Int.init).sorted(by: >)
@@ -50,7 +49,7 @@ final class PostgresTestServer: Sendable {
     }
 
     /// Initialises and starts a server, or returns `nil` (printing why) where PostgreSQL is not installed.
-    static func start() async throws -> PostgresTestServer? {
+    public static func start() async throws -> PostgresTestServer? {
         guard let binaries = findBinaries() else {
             print("PostgreSQL tests skipped: no initdb/pg_ctl (install Debian's postgresql package)")
             return nil
@@ -77,19 +76,19 @@ final class PostgresTestServer: Sendable {
     }
 
     /// Starts the (stopped) server again on the same port and socket.
-    func startAgain() async throws {
+    public func startAgain() async throws {
         try await pg("pg_ctl", ["start", "-w", "-t", "30", "-D", dataFolder.path,
                                 "-l", folder.appendingPathComponent("server.log").path,
                                 "-o", "-c listen_addresses=127.0.0.1 -p \(port) -k \(folder.path) -c fsync=off"])
     }
 
     /// Stops the server at once (as a crash would), keeping its folder.
-    func halt() async throws {
+    public func halt() async throws {
         try await pg("pg_ctl", ["stop", "-w", "-m", "immediate", "-D", dataFolder.path])
     }
 
     /// Stops the server and removes its folder.
-    func stop() async {
+    public func stop() async {
         try? await halt()
         remove()
     }
@@ -141,7 +140,7 @@ final class PostgresTestServer: Sendable {
     }
 
     /// A TCP port on 127.0.0.1 that nothing listens on right now.
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw PostgresTestServerError(message: "socket() failed") }
         defer { close(fd) }
@@ -162,7 +161,9 @@ final class PostgresTestServer: Sendable {
 }
 
 /// Why the test server could not be started.
-struct PostgresTestServerError: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
+public struct PostgresTestServerError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+
+    public init(message: String) { self.message = message }
 }
