@@ -39,9 +39,6 @@ public final class TLSPeerIdentitySource: IdentitySource {
         }
         return parsed
     }
-
-    /// The number of connections whose certificate is kept (tests).
-    public var connectionCount: Int { connections.withLock { $0.count } }
 }
 
 /// A fixed certificate per request, chosen by a closure: for `.router` test mode only.

@@ -51,8 +51,6 @@ public final class VerificationCache: Sendable {
     let hot: Mutex<HotState>
     /// Entries stored in memory and not yet written to SQLite, and whether a flush is scheduled.
     let behind = Mutex<(writes: [PendingWrite], scheduled: Bool)>(([], false))
-    /// How many write-behind batches SQLite refused (the entries stay in memory).
-    let behindFailures = Atomic<Int>(0)
 
     /// One entry waiting for its SQLite write.
     struct PendingWrite: Sendable {
@@ -271,7 +269,7 @@ public final class VerificationCache: Sendable {
                 }
             }
         } catch {
-            behindFailures.add(1, ordering: .relaxed)
+            // The entries stay in memory; only a restart's reload misses them.
         }
     }
 
@@ -369,9 +367,6 @@ public final class VerificationCache: Sendable {
 
     /// The number of entries in memory (tests, metrics).
     public var memoryCount: Int { hot.withLock { $0.entries.entries.count } }
-
-    /// The number of write-behind batches SQLite refused since start (metrics).
-    public var writeBehindFailures: Int { behindFailures.load(ordering: .relaxed) }
 
     /// The number of entries stored (tests, metrics).
     public func count() async throws(StorageError) -> Int {
