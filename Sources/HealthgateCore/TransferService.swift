@@ -118,7 +118,18 @@ public final class TransferService: Sendable {
                                          reachedDestination: false, fingerprint: fingerprint)
         }
         if let stored { return Self.record(replaying: stored) }
+        switch await claim(request, fingerprint: fingerprint, deadline: deadline) {
+        case .run: break
+        case .replay(let stored): return Self.record(replaying: stored)
+        case .fail(let failure):
+            return TransferLedger.Record(result: .failure(failure), fields: RequestTrace.Fields(), reachedDestination: false,
+                                         fingerprint: fingerprint)
+        }
         let run = await run(request, deadline: deadline)
+        if !run.progress.reachedDestination {
+            // Nothing registered: another replica may run this request id at once.
+            try? await records.release(requestID: request.requestID)
+        }
         var record = TransferLedger.Record(result: .failure(HealthgateError(.internalError, "no answer")),
                                            fields: run.fields, reachedDestination: run.progress.reachedDestination,
                                            fingerprint: fingerprint)

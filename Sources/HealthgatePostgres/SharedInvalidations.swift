@@ -45,6 +45,8 @@ public final class SharedInvalidations: Service, Sendable {
     public let settings: PostgresSettings
     public let options: Options
     let client: PostgresClient
+    /// Whether `run` runs the pool too (a store made from settings alone owns its pool).
+    let runsPool: Bool
     let apply: @Sendable (HolderInvalidation) async throws -> Void
     let logger: Logger
     let state = Mutex(ListenerState())
@@ -61,34 +63,32 @@ public final class SharedInvalidations: Service, Sendable {
         self.logger = logger
         self.apply = apply
         self.client = PostgresClient(configuration: settings.clientConfiguration(), backgroundLogger: logger)
+        self.runsPool = true
     }
 
-    /// Creates the shared tables if missing, on a connection of its own (before the pool runs).
+    /// A store on `database`'s pool (which the replica's service group runs); `apply` drops a holder's entries from
+    /// this replica's cache.
+    public init(database: PostgresDatabase, options: Options = Options(),
+                apply: @escaping @Sendable (HolderInvalidation) async throws -> Void) {
+        self.settings = database.settings
+        self.options = options
+        self.logger = database.logger
+        self.apply = apply
+        self.client = database.client
+        self.runsPool = false
+    }
+
+    /// Creates the shared tables if missing (`PostgresDatabase.migrate`).
     public static func migrate(_ settings: PostgresSettings, logger: Logger = Logger(label: "healthgate.postgres"))
         async throws(PostgresStoreError) {
-        let connection: PostgresConnection
-        do {
-            connection = try await PostgresConnection.connect(configuration: try settings.connectionConfiguration(),
-                                                              id: 0, logger: logger)
-        } catch let error as PostgresStoreError {
-            throw error
-        } catch {
-            throw PostgresStoreError(.unavailable, "the database could not be reached to create the shared tables")
-        }
-        do {
-            try await PostgresSchema.migrate(connection, logger: logger)
-        } catch {
-            try? await connection.close()
-            throw error
-        }
-        try? await connection.close()
+        try await PostgresDatabase.migrate(settings, logger: logger)
     }
 
-    /// Runs the pool and the listener until cancelled or shut down gracefully.
+    /// Runs the listener (and the pool, when this store owns it) until cancelled or shut down gracefully.
     public func run() async throws {
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
-                group.addTask { await self.client.run() }
+                if self.runsPool { group.addTask { await self.client.run() } }
                 group.addTask { await self.listen() }
             }
         }

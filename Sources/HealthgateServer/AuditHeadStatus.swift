@@ -24,7 +24,7 @@ public struct AuditHeadStatus: Sendable {
     }
 
     /// Reads the head of `audit`; `nil` when the database cannot be read.
-    public static func read(_ audit: AuditLog, witnessPath: String) async -> AuditHeadStatus? {
+    public static func read(_ audit: any AuditTrail, witnessPath: String) async -> AuditHeadStatus? {
         guard let head = try? await audit.head() else { return nil }
         let signature = try? await audit.lastSignature()
         return AuditHeadStatus(sequence: head.seq, lastSignedSequence: signature?.seq, lastSignedAt: signature?.signedAt,

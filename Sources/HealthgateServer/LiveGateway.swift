@@ -6,21 +6,28 @@ import HealthgatePostgres
 import HealthgateStorage
 import HealthgateTransport
 import Logging
+import ServiceLifecycle
 
 /// The production wiring: the SQLite database (migrated before anything serves), its audit trail, cache and transfer
-/// records, the libcurl transport, and the gateway over them. With `storage: postgres`, the cache's invalidations go
-/// through the shared PostgreSQL database (`ReplicatedVerificationCache`), whose tables are created before serving.
+/// records, the libcurl transport, and the gateway over them. With `storage: postgres`, the audit trail (this
+/// replica's chain), the transfer records and the cache's invalidations live in the shared PostgreSQL database, whose
+/// tables are created before serving; the cache itself stays this replica's own.
 public struct LiveGateway: Sendable {
     public let server: GatewayServer
     public let database: StorageDatabase
     /// The cache's own database file (`cacheDatabasePath(for:)`), so that its writes never take turns with the audit.
     public let cacheDatabase: StorageDatabase
-    public let audit: AuditLog
+    /// This gateway's audit chain: the SQLite `AuditLog`, or this replica's chain in PostgreSQL.
+    public let audit: any AuditTrail & AuditRecording
     public let cache: VerificationCache
-    public let transfers: TransferStore
+    /// The transfer records: the SQLite `TransferStore`, or the shared `PostgresTransferStore`.
+    public let transfers: any TransferRecording
     public let client: CurlHTTPClient
+    /// The shared database's pool (`storage: postgres`), or `nil` (SQLite alone).
+    public let postgres: PostgresDatabase?
     /// The invalidations shared with the other replicas (`storage: postgres`), or `nil` (SQLite alone).
     public let shared: SharedInvalidations?
+    let closeStores: @Sendable () async -> Void
 
     /// Opens and migrates the database, starts the curl client, and composes the gateway.
     public static func make(configuration: ConfigStore, identities: any IdentitySource = TLSPeerIdentitySource(),
@@ -29,23 +36,46 @@ public struct LiveGateway: Sendable {
         let config = configuration.current
         let database = try await StorageDatabase.open(path: config.databasePath)
         let signer = try AuditSigner(pemFile: config.audit.signingKeyPath)
-        let audit = AuditLog(database: database, signer: signer,
-                             sealing: AuditSealingPolicy(everyRecords: config.audit.signEveryRecords,
-                                                         interval: config.audit.signEvery),
-                             witness: AuditHeadWitness(path: config.audit.headsPath))
+        let sealing = AuditSealingPolicy(everyRecords: config.audit.signEveryRecords, interval: config.audit.signEvery)
+        let witness = AuditHeadWitness(path: config.audit.headsPath)
         let cacheDatabase = try await StorageDatabase.open(path: Self.cacheDatabasePath(for: config.databasePath))
         let cache = VerificationCache(database: cacheDatabase)
         var caching: any VerificationCaching = cache
+        var services: [any Service] = []
+        let audit: any AuditTrail & AuditRecording
+        let transfers: any TransferRecording
+        let purger: TransferPurger
         var shared: SharedInvalidations?
-        if case .postgres(let postgres) = config.storage {
-            let settings = try Self.postgresSettings(postgres)
-            try await SharedInvalidations.migrate(settings, logger: logger)
-            let feed = SharedInvalidations(settings: settings, logger: logger,
-                                           apply: ReplicatedVerificationCache.applier(to: cache))
+        var postgres: PostgresDatabase?
+        let closeStores: @Sendable () async -> Void
+        if case .postgres(let configured) = config.storage {
+            let settings = try Self.postgresSettings(configured)
+            try await PostgresDatabase.migrate(settings, logger: logger)
+            let pool = PostgresDatabase(settings: settings, logger: logger)
+            let feed = SharedInvalidations(database: pool, apply: ReplicatedVerificationCache.applier(to: cache))
             caching = ReplicatedVerificationCache(local: cache, shared: feed)
+            let trail = PostgresAuditLog(database: pool, signer: signer, sealing: sealing, witness: witness)
+            let store = PostgresTransferStore(database: pool)
+            audit = trail
+            transfers = store
+            purger = TransferPurger(clock: clock, logger: logger) { (now) throws(StorageError) in
+                try await store.purgeExpired(now: now)
+            }
+            services = [pool, feed]
             shared = feed
+            postgres = pool
+            closeStores = { await trail.close() }
+        } else {
+            let log = AuditLog(database: database, signer: signer, sealing: sealing, witness: witness)
+            let store = TransferStore(database: database)
+            audit = log
+            transfers = store
+            purger = TransferPurger(store: store, clock: clock, logger: logger)
+            closeStores = {
+                await log.close()
+                await store.close()
+            }
         }
-        let transfers = TransferStore(database: database)
         let client = try CurlHTTPClient(configuration: Self.transportLimits(config), logger: logger)
         let path = config.databasePath
         let activity = CityActivity()
@@ -55,15 +85,16 @@ public struct LiveGateway: Sendable {
             cache: ObservedCache(caching, activity: activity, configuration: configuration), audit: audit,
             transferRecords: transfers,
             storageProblems: { [shared] in Self.storageProblems(path: path) + (shared?.problems() ?? []) },
-            services: (shared.map { [$0] } ?? []) + [
+            services: services + [
                 AuditSealer(audit: audit, logger: logger), CachePurger(cache: cache, clock: clock, logger: logger),
-                TransferPurger(store: transfers, clock: clock, logger: logger)],
+                purger],
             activity: activity,
             auditHead: { await AuditHeadStatus.read(audit, witnessPath: headsPath) })
         let server = try GatewayServer(configuration: configuration, dependencies: dependencies, identities: identities,
                                        clock: clock, loader: loader, logger: logger)
         return LiveGateway(server: server, database: database, cacheDatabase: cacheDatabase, audit: audit, cache: cache,
-                           transfers: transfers, client: client, shared: shared)
+                           transfers: transfers, client: client, postgres: postgres, shared: shared,
+                           closeStores: closeStores)
     }
 
     /// The PostgreSQL connection settings of `configuration`, with the password read from its file or variable.
@@ -124,9 +155,8 @@ public struct LiveGateway: Sendable {
     /// `.sqlite` file alone is complete; returns whether that checkpoint completed.
     @discardableResult
     public func close() async -> Bool {
-        await audit.close()
+        await closeStores()
         await cache.close()
-        await transfers.close()
         let checkpointed = (try? await database.checkpoint()) ?? false
         await database.close()
         await cacheDatabase.close()

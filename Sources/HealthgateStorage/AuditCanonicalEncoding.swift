@@ -14,19 +14,32 @@ import Crypto
 ///
 /// Integers are ASCII decimal, `-` for negatives, no leading zeros. Text is the stored UTF-8 bytes as they are (no
 /// normalisation). The record's hash is `SHA-256(prevHash ‖ encoding)`, where `prevHash` is the previous record's
-/// 32-byte hash, or 32 zero bytes for the first record ever.
+/// 32-byte hash, or for the first record `genesisHash(replica:)`: 32 zero bytes for the SQLite chain, a digest of the
+/// replica's id for each replica's chain in PostgreSQL.
 ///
 /// **Head signature message (version 1).** The ASCII domain `healthgate-audit-head-v1` and one 0x00 byte, the head's
 /// seq as an 8-byte big-endian integer, the head's 32-byte hash, and the signing time (ms since 1970) as an 8-byte
 /// big-endian integer.
-enum AuditCanonicalEncoding {
+package enum AuditCanonicalEncoding {
     static let recordDomain = Array("healthgate-audit-v1".utf8) + [0]
     static let headDomain = Array("healthgate-audit-head-v1".utf8) + [0]
-    /// The `prevHash` of the first record ever.
-    static let genesisHash = [UInt8](repeating: 0, count: 32)
+    static let chainDomain = Array("healthgate-audit-chain-v1".utf8) + [0]
+    /// The `prevHash` of the first record ever of the single (SQLite) chain.
+    package static let genesisHash = [UInt8](repeating: 0, count: 32)
+
+    /// The `prevHash` of the first record of a chain: 32 zero bytes for the single (SQLite) chain, and for a replica's
+    /// chain in a shared database `SHA-256(chainDomain ‖ replicaId)`, so that every hash (and so every signed head)
+    /// of a replica's chain names its replica: a record or head moved to another replica's chain does not verify.
+    package static func genesisHash(replica: String?) -> [UInt8] {
+        guard let replica else { return genesisHash }
+        var hasher = SHA256()
+        hasher.update(data: chainDomain)
+        hasher.update(data: Array(replica.utf8))
+        return hasher.finalize().withUnsafeBytes { [UInt8]($0) }
+    }
 
     /// The encoding of every field but `seq` (fields 2 to 17): the writer prepends the domain and seq once it knows it.
-    static func body(of row: AuditRow) -> [UInt8] {
+    package static func body(of row: AuditRow) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(320)
         append(decimal: row.timeMs, to: &out)
@@ -57,7 +70,7 @@ enum AuditCanonicalEncoding {
     }
 
     /// `SHA-256(prevHash ‖ domain ‖ seq ‖ body)`.
-    static func hash(prevHash: [UInt8], seq: Int64, body: [UInt8]) -> [UInt8] {
+    package static func hash(prevHash: [UInt8], seq: Int64, body: [UInt8]) -> [UInt8] {
         var hasher = SHA256()
         hasher.update(data: prevHash)
         hasher.update(data: recordDomain)
@@ -70,12 +83,12 @@ enum AuditCanonicalEncoding {
     }
 
     /// The hash a row should have given its `prevHash`.
-    static func expectedHash(of row: AuditRow) -> [UInt8] {
+    package static func expectedHash(of row: AuditRow) -> [UInt8] {
         hash(prevHash: row.prevHash, seq: row.seq, body: body(of: row))
     }
 
     /// The message a head signature covers.
-    static func headMessage(seq: Int64, hash: [UInt8], signedAtMs: Int64) -> [UInt8] {
+    package static func headMessage(seq: Int64, hash: [UInt8], signedAtMs: Int64) -> [UInt8] {
         var out = headDomain
         append(bigEndian: UInt64(bitPattern: seq), to: &out)
         out.append(contentsOf: hash)

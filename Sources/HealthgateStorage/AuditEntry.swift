@@ -17,15 +17,20 @@ public struct AuditReceipt: Hashable, Sendable {
     /// The record's chain hash.
     public var hash: [UInt8]
 
+    package init(seq: Int64, hash: [UInt8]) {
+        self.seq = seq
+        self.hash = hash
+    }
+
     /// The chain hash in lower-case hex.
     public var hashHex: String { Hex.encode(hash) }
 }
 
 /// Lower-case hexadecimal.
-enum Hex {
+package enum Hex {
     private static let digits = Array("0123456789abcdef".utf8)
 
-    static func encode(_ bytes: some Sequence<UInt8>) -> String {
+    package static func encode(_ bytes: some Sequence<UInt8>) -> String {
         var out: [UInt8] = []
         for byte in bytes {
             out.append(digits[Int(byte >> 4)])
@@ -35,7 +40,7 @@ enum Hex {
     }
 
     /// The bytes of an even-length hex string (either case), or `nil` when it is not one.
-    static func decode(_ text: String) -> [UInt8]? {
+    package static func decode(_ text: String) -> [UInt8]? {
         let utf8 = Array(text.utf8)
         guard utf8.count % 2 == 0 else { return nil }
         func nibble(_ c: UInt8) -> UInt8? {

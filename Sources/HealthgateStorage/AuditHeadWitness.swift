@@ -7,7 +7,8 @@ import Glibc
 /// An append-only file outside the database that receives every signed chain head: the external anchor that lets
 /// `audit verify --heads` catch a tail cut off together with the signatures that covered it.
 ///
-/// One JSON object per line (`seq`, `head_hash` hex, `signed_at_ms`, `key_id`, `signature` base64), appended with
+/// One JSON object per line (`seq`, `head_hash` hex, `signed_at_ms`, `key_id`, `signature` base64, and `replica` for a
+/// replica's chain in PostgreSQL), appended with
 /// `O_APPEND` and synced. Keep it on another volume, or ship it off the host: the database alone cannot show that its
 /// own end, signatures included, was removed. A torn last line (a crash mid-write) is ignored when reading.
 public struct AuditHeadWitness: Sendable {
@@ -28,6 +29,18 @@ public struct AuditHeadWitness: Sendable {
         public var keyID: String
         /// The signature over `AuditCanonicalEncoding.headMessage`, base64.
         public var signature: String
+        /// The replica whose chain this head ends (PostgreSQL: one chain per replica); absent for the SQLite chain.
+        public var replica: String?
+
+        public init(seq: Int64, headHash: String, signedAtMs: Int64, keyID: String, signature: String,
+                    replica: String? = nil) {
+            self.seq = seq
+            self.headHash = headHash
+            self.signedAtMs = signedAtMs
+            self.keyID = keyID
+            self.signature = signature
+            self.replica = replica
+        }
 
         enum CodingKeys: String, CodingKey {
             case seq
@@ -35,11 +48,12 @@ public struct AuditHeadWitness: Sendable {
             case signedAtMs = "signed_at_ms"
             case keyID = "key_id"
             case signature
+            case replica
         }
     }
 
     /// Appends one head and syncs the file; throws `storage-io` when it cannot.
-    func append(_ head: Head) throws(StorageError) {
+    package func append(_ head: Head) throws(StorageError) {
         guard var line = try? JSONEncoder().encode(head) else { throw StorageError(.internal, "encoding a witnessed head") }
         line.append(UInt8(ascii: "\n"))
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)

@@ -56,7 +56,8 @@ extension AuditLog {
     /// Each line is a JSON object with sorted keys: `seq`, `time` (ISO 8601, ms, +08:00), `requestId`,
     /// `callerSubject`, `callerFingerprint`, `role`, `route`, `purpose`, `issuer`, `holder`, `outcome`, `status`,
     /// `freshness`, `admits`, `errorCode`, `upstreamAttempts`, `latencyMicros`, `prevHash`, `hash` (hex); absent
-    /// values are left out. Rows are exported as stored, even those that fail verification.
+    /// values are left out. Rows are exported as stored, even those that fail verification. (A trail in PostgreSQL adds
+/// `replica`, the chain's replica.)
     public func export(since: Date?, until: Date?, line: @escaping @Sendable (String) -> Void) async throws(StorageError) -> Int {
         let sinceMs = since.map(AuditRow.milliseconds) ?? Int64.min
         let untilMs = until.map(AuditRow.milliseconds) ?? Int64.max
@@ -141,8 +142,9 @@ extension AuditLog {
     }
 }
 
-/// One line of `audit export`.
-struct AuditExportLine: Encodable {
+/// One line of `audit export`; `replica` names the chain when the trail has one per replica (PostgreSQL).
+package struct AuditExportLine: Encodable {
+    var replica: String?
     var seq: Int64
     var time: String
     var requestId: String
@@ -163,7 +165,8 @@ struct AuditExportLine: Encodable {
     var prevHash: String
     var hash: String
 
-    init(_ row: AuditRow) {
+    package init(_ row: AuditRow, replica: String? = nil) {
+        self.replica = replica
         seq = row.seq
         time = AuditRow.iso(milliseconds: row.timeMs)
         requestId = row.requestID

@@ -3,35 +3,35 @@ import HealthgateModel
 
 /// An audit record as the table stores it: plain columns, so that a tampered or malformed row can still be hashed,
 /// exported and reported.
-struct AuditRow: Hashable, Sendable {
-    var seq: Int64
-    var timeMs: Int64
-    var requestID: String
-    var callerSubject: String
-    var callerFingerprint: String
-    var role: String
-    var route: String
-    var purpose: String?
-    var issuer: String?
-    var holder: String?
-    var outcome: String
-    var status: String?
-    var freshness: String?
-    var admits: Int64?
-    var errorCode: String?
-    var upstreamAttempts: Int64
-    var latencyMicros: Int64
-    var prevHash: [UInt8]
-    var hash: [UInt8]
+package struct AuditRow: Hashable, Sendable {
+    package var seq: Int64
+    package var timeMs: Int64
+    package var requestID: String
+    package var callerSubject: String
+    package var callerFingerprint: String
+    package var role: String
+    package var route: String
+    package var purpose: String?
+    package var issuer: String?
+    package var holder: String?
+    package var outcome: String
+    package var status: String?
+    package var freshness: String?
+    package var admits: Int64?
+    package var errorCode: String?
+    package var upstreamAttempts: Int64
+    package var latencyMicros: Int64
+    package var prevHash: [UInt8]
+    package var hash: [UInt8]
 
     /// The columns, in this order, of every SELECT that builds a row.
-    static let columns = """
+    package static let columns = """
         seq, time_ms, request_id, caller_subject, caller_fingerprint, role, route, purpose, issuer, holder, outcome, \
         status, freshness, admits, error_code, upstream_attempts, latency_us, prev_hash, hash
         """
 
     /// The columns of a record, before the writer gives it a place in the chain.
-    init(record: AuditRecord) {
+    package init(record: AuditRecord) {
         self.seq = 0
         self.timeMs = Self.milliseconds(record.time)
         self.requestID = record.requestID
@@ -114,7 +114,7 @@ struct AuditRow: Hashable, Sendable {
     }
 
     /// The typed record, or `nil` when a column holds something no `AuditRecord` could have written.
-    var record: AuditRecord? {
+    package var record: AuditRecord? {
         let outcome: AuditOutcome
         switch self.outcome {
         case "verified":
@@ -148,22 +148,22 @@ struct AuditRow: Hashable, Sendable {
     }
 
     /// The entry, or `nil` when the row is malformed.
-    var entry: AuditEntry? {
+    package var entry: AuditEntry? {
         record.map { AuditEntry(seq: seq, record: $0, prevHash: prevHash, hash: hash) }
     }
 
     /// Milliseconds since 1970, to the nearest (so that a date made by `date(milliseconds:)` comes back exactly).
-    static func milliseconds(_ date: Date) -> Int64 {
+    package static func milliseconds(_ date: Date) -> Int64 {
         Int64((date.timeIntervalSince1970 * 1000).rounded())
     }
 
     /// The instant of a millisecond count.
-    static func date(milliseconds: Int64) -> Date {
+    package static func date(milliseconds: Int64) -> Date {
         Date(timeIntervalSince1970: TimeInterval(milliseconds) / 1000)
     }
 
     /// ISO 8601 with milliseconds in Asia/Shanghai; exact (the formatter rounds down, so aim at the middle of the ms).
-    static func iso(milliseconds: Int64) -> String {
+    package static func iso(milliseconds: Int64) -> String {
         ChinaTime.formatISO(Date(timeIntervalSince1970: (TimeInterval(milliseconds) + 0.5) / 1000), withMilliseconds: true)
     }
 }

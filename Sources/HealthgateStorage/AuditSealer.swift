@@ -7,12 +7,12 @@ import ServiceLifecycle
 /// Put it before the server in the `ServiceGroup`: services stop in reverse order, so the final signature covers the
 /// server's last records.
 public struct AuditSealer: Service {
-    private let audit: AuditLog
+    private let audit: any AuditTrail
     private let interval: Duration
     private let logger: Logger
 
     /// A sealer of `audit`, every `interval` (default: the log's sealing interval).
-    public init(audit: AuditLog, interval: Duration? = nil, logger: Logger = Logger(label: "healthgate.storage.audit-sealer")) {
+    public init(audit: any AuditTrail, interval: Duration? = nil, logger: Logger = Logger(label: "healthgate.storage.audit-sealer")) {
         self.audit = audit
         self.interval = interval ?? audit.sealing.interval
         self.logger = logger
@@ -30,7 +30,7 @@ public struct AuditSealer: Service {
         await Self.seal(audit, logger)
     }
 
-    private static func seal(_ audit: AuditLog, _ logger: Logger) async {
+    private static func seal(_ audit: any AuditTrail, _ logger: Logger) async {
         do throws(StorageError) {
             if let signature = try await audit.sealHead() {
                 logger.debug("signed the audit chain head", metadata: ["seq": "\(signature.seq)"])

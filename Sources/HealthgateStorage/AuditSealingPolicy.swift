@@ -29,14 +29,30 @@ public struct AuditSignatureInfo: Hashable, Sendable {
     public var signature: [UInt8]
 
     /// The line a head witness file keeps for this signature.
-    var witnessed: AuditHeadWitness.Head {
+    var witnessed: AuditHeadWitness.Head { witnessed(replica: nil) }
+
+    /// The witness line for this signature of `replica`'s chain (`nil`: the single SQLite chain).
+    package func witnessed(replica: String?) -> AuditHeadWitness.Head {
         AuditHeadWitness.Head(seq: seq, headHash: Hex.encode(headHash), signedAtMs: AuditRow.milliseconds(signedAt),
-                              keyID: keyID, signature: Data(signature).base64EncodedString())
+                              keyID: keyID, signature: Data(signature).base64EncodedString(), replica: replica)
+    }
+
+    package init(seq: Int64, headHash: [UInt8], signedAt: Date, keyID: String, signature: [UInt8]) {
+        self.seq = seq
+        self.headHash = headHash
+        self.signedAt = signedAt
+        self.keyID = keyID
+        self.signature = signature
     }
 }
 
 /// What `AuditLog.prune` removed.
 public struct AuditPruneResult: Hashable, Sendable {
+    package init(removedRecords: Int, anchorSeq: Int64?) {
+        self.removedRecords = removedRecords
+        self.anchorSeq = anchorSeq
+    }
+
     /// The number of records removed.
     public var removedRecords: Int
     /// The seq of the anchor (the last pruned record) after pruning, or `nil` when nothing was ever pruned.
@@ -63,4 +79,6 @@ public struct AuditStatistics: Hashable, Sendable {
     public var commitTime = Duration.zero
     /// Signed heads the witness file could not take (each is still in the database).
     public var witnessFailures = 0
+
+    package init() {}
 }

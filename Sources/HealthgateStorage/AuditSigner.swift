@@ -73,7 +73,7 @@ public struct AuditSigner: Sendable {
     public var algorithm: AuditSigningAlgorithm { publicKey.algorithm }
 
     /// Signs `message`: 64 bytes for both algorithms.
-    func sign(_ message: [UInt8]) throws(StorageError) -> [UInt8] {
+    package func sign(_ message: [UInt8]) throws(StorageError) -> [UInt8] {
         do {
             switch key {
             case .p256(let k): return Array(try k.signature(for: message).rawRepresentation)

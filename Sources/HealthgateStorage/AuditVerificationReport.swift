@@ -58,5 +58,11 @@ public struct AuditProblem: Hashable, Sendable, CustomStringConvertible {
     /// A sentence for the operator; never a field's value.
     public var detail: String
 
+    package init(seq: Int64, kind: Kind, detail: String) {
+        self.seq = seq
+        self.kind = kind
+        self.detail = detail
+    }
+
     public var description: String { "record \(seq): \(kind.rawValue): \(detail)" }
 }

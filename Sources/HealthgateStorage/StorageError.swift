@@ -37,6 +37,8 @@ public struct StorageError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let signingKey = Code("storage-signing-key")
         /// The store was closed.
         public static let closed = Code("storage-closed")
+        /// A database server (PostgreSQL) could not be reached, or did not commit before the deadline.
+        public static let unavailable = Code("storage-unavailable")
         /// Any other failure of SQLite or of this module: a bug.
         public static let `internal` = Code("storage-internal")
     }

@@ -94,29 +94,29 @@ public final class TransferStore: Sendable {
 }
 
 extension TransferStore {
-    /// A row of `transfers`, as bound and read: text, integers and JSON.
-    struct Row: Sendable {
-        var requestID: String
-        var createdMs: Int64
-        var fingerprint: String
-        var originIssuer: String
-        var originHolder: String
-        var originStatus: String
-        var originReasons: String
-        var originObservationEnds: String?
-        var originAsOfMs: Int64
-        var homeHolder: String?
-        var homeStatus: String?
-        var homeReasons: String
-        var homeObservationEnds: String?
-        var outcome: String
-        var explanation: String
-        var answer: [UInt8]
+    /// A row of `transfers`, as bound and read: text, integers and JSON (the PostgreSQL store binds the same row).
+    package struct Row: Sendable {
+        package var requestID: String
+        package var createdMs: Int64
+        package var fingerprint: String
+        package var originIssuer: String
+        package var originHolder: String
+        package var originStatus: String
+        package var originReasons: String
+        package var originObservationEnds: String?
+        package var originAsOfMs: Int64
+        package var homeHolder: String?
+        package var homeStatus: String?
+        package var homeReasons: String
+        package var homeObservationEnds: String?
+        package var outcome: String
+        package var explanation: String
+        package var answer: [UInt8]
 
-        static func key(_ id: UUID) -> String { id.uuidString.lowercased() }
+        package static func key(_ id: UUID) -> String { id.uuidString.lowercased() }
 
         /// Whole milliseconds, rounded down, as the answers print times (`ChinaTime.formatISO` truncates).
-        static func milliseconds(_ date: Date) -> Int64 {
+        package static func milliseconds(_ date: Date) -> Int64 {
             Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
         }
 
@@ -125,7 +125,7 @@ extension TransferStore {
             Date(timeIntervalSince1970: (TimeInterval(milliseconds) + 0.5) / 1000)
         }
 
-        init(_ t: StoredTransfer) throws(StorageError) {
+        package init(_ t: StoredTransfer) throws(StorageError) {
             requestID = Self.key(t.requestID)
             createdMs = Self.milliseconds(t.created)
             fingerprint = t.fingerprint
@@ -142,6 +142,28 @@ extension TransferStore {
             outcome = t.outcome
             explanation = t.explanation
             answer = t.answer
+        }
+
+        package init(requestID: String, createdMs: Int64, fingerprint: String, originIssuer: String,
+                     originHolder: String, originStatus: String, originReasons: String, originObservationEnds: String?,
+                     originAsOfMs: Int64, homeHolder: String?, homeStatus: String?, homeReasons: String,
+                     homeObservationEnds: String?, outcome: String, explanation: String, answer: [UInt8]) {
+            self.requestID = requestID
+            self.createdMs = createdMs
+            self.fingerprint = fingerprint
+            self.originIssuer = originIssuer
+            self.originHolder = originHolder
+            self.originStatus = originStatus
+            self.originReasons = originReasons
+            self.originObservationEnds = originObservationEnds
+            self.originAsOfMs = originAsOfMs
+            self.homeHolder = homeHolder
+            self.homeStatus = homeStatus
+            self.homeReasons = homeReasons
+            self.homeObservationEnds = homeObservationEnds
+            self.outcome = outcome
+            self.explanation = explanation
+            self.answer = answer
         }
 
         private init(_ s: SQLiteStatement) {
@@ -194,7 +216,7 @@ extension TransferStore {
             try s.bind(answer, at: 16)
         }
 
-        func transfer() throws(StorageError) -> StoredTransfer {
+        package func transfer() throws(StorageError) -> StoredTransfer {
             guard let id = UUID(uuidString: requestID), let issuer = RegionCode(rawValue: originIssuer),
                   let origin = HolderPseudonym(rawValue: originHolder), let status = HealthStatus(rawValue: originStatus)
             else { throw StorageError(.encoding, "a stored transfer could not be decoded") }
