@@ -98,7 +98,7 @@ public struct LiveGateway: Sendable {
     }
 
     /// The PostgreSQL connection settings of `configuration`, with the password read from its file or variable.
-    static func postgresSettings(_ configuration: PostgresConfiguration) throws(PostgresStoreError) -> PostgresSettings {
+    public static func postgresSettings(_ configuration: PostgresConfiguration) throws(PostgresStoreError) -> PostgresSettings {
         let endpoint: PostgresSettings.Endpoint
         switch configuration.endpoint {
         case .tcp(let host, let port): endpoint = .tcp(host: host, port: port)

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import HealthgateConfig
 import HealthgateModel
+import HealthgatePostgres
+import HealthgateServer
 import HealthgateStorage
 import Synchronization
 
@@ -32,6 +34,18 @@ struct AuditCommand: AsyncParsableCommand {
                 return try ConfigLoader().load(path: config)
             } catch {
                 throw AuditCommand.failure("\(config): \(error.description)", exitCode: 2)
+            }
+        }
+
+        /// The shared PostgreSQL database's settings, when `--config` names one (`storage: postgres`) and no
+        /// `--database` was given.
+        func postgres() throws -> PostgresSettings? {
+            guard database == nil, let configured = try configuration(), case .postgres(let postgres) = configured.storage
+            else { return nil }
+            do {
+                return try LiveGateway.postgresSettings(postgres)
+            } catch {
+                throw AuditCommand.failure(error.description, exitCode: 2)
             }
         }
 
@@ -74,11 +88,10 @@ struct AuditCommand: AsyncParsableCommand {
         @Option(name: .long, help: "PEM public key the signatures must verify with (default: the configured signing key's, else the keys stored in the file).")
         var publicKey: String?
 
-        @Option(name: .long, help: "Head witness file (JSON Lines of signed heads) to check the chain against (default: the configured one, when it exists).")
-        var heads: String?
+        @Option(name: .long, help: "Head witness file (JSON Lines of signed heads) to check the chain against (default: the configured one, when it exists); repeat it for each replica's file with storage: postgres.")
+        var heads: [String] = []
 
         func run() async throws {
-            let database = try await location.open()
             var key: AuditPublicKey?
             do {
                 if let publicKey {
@@ -93,18 +106,28 @@ struct AuditCommand: AsyncParsableCommand {
             var witnessNote: String?
             let configuredHeads = try location.configuration()?.audit.headsPath
             var missingWitness: String?
-            if heads == nil, let configuredHeads, !FileManager.default.fileExists(atPath: configuredHeads) {
+            if heads.isEmpty, let configuredHeads, !FileManager.default.fileExists(atPath: configuredHeads) {
                 missingWitness = configuredHeads
             }
-            if let headsPath = heads ?? configuredHeads.flatMap({ FileManager.default.fileExists(atPath: $0) ? $0 : nil }) {
+            let headsPaths = heads.isEmpty
+                ? configuredHeads.flatMap { FileManager.default.fileExists(atPath: $0) ? [$0] : nil } ?? [] : heads
+            var notes: [String] = []
+            for headsPath in headsPaths {
                 do {
                     let read = try AuditHeadWitness(path: headsPath).read()
-                    witnessed = read.heads
-                    witnessNote = "\(read.heads.count) line(s) in \(headsPath)" + (read.unreadableLines > 0 ? ", \(read.unreadableLines) unreadable (skipped)" : "")
+                    witnessed += read.heads
+                    notes.append("\(read.heads.count) line(s) in \(headsPath)" + (read.unreadableLines > 0 ? ", \(read.unreadableLines) unreadable (skipped)" : ""))
                 } catch {
                     throw AuditCommand.failure("\(headsPath): \(error.description)", exitCode: 2)
                 }
             }
+            if !notes.isEmpty { witnessNote = notes.joined(separator: "; ") }
+            if let postgres = try location.postgres() {
+                try await verifyChains(postgres, key: key, witnessed: witnessed, witnessNote: witnessNote,
+                                       missingWitness: missingWitness)
+                return
+            }
+            let database = try await location.open()
             let report: AuditVerificationReport
             do {
                 report = try await AuditVerifier(database: database).verify(publicKey: key, witnessedHeads: witnessed)
@@ -160,9 +183,20 @@ struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             let sinceDate = try since.map { try AuditCommand.instant($0, option: "--since") }
             let untilDate = try until.map { try AuditCommand.instant($0, option: "--until") }
+            let output = BufferedOutput()
+            if let postgres = try location.postgres() {
+                do {
+                    _ = try await PostgresAuditArchive(settings: postgres, logger: AuditCommand.quietLogger)
+                        .export(since: sinceDate, until: untilDate) { output.write($0 + "\n") }
+                } catch {
+                    output.flush()
+                    throw AuditCommand.failure(error.description)
+                }
+                output.flush()
+                return
+            }
             let database = try await location.open()
             let log = AuditLog(database: database, signer: nil)
-            let output = BufferedOutput()
             do {
                 _ = try await log.export(since: sinceDate, until: untilDate) { output.write($0 + "\n") }
             } catch {
@@ -189,17 +223,17 @@ struct AuditCommand: AsyncParsableCommand {
                 throw ValidationError("not a holder pseudonym (hg1: followed by 43 base64url characters)")
             }
             let started = ContinuousClock.now
+            if let postgres = try location.postgres() {
+                try await Self.holderAcrossChains(holder, settings: postgres, started: started)
+                return
+            }
             let database = try await location.open()
             let log = AuditLog(database: database, signer: nil)
             let history: [AuditEntry]
             do {
                 history = try await log.holderHistory(holder)
                 // Audited before anything is shown: no record, no answer.
-                _ = try await log.append(AuditRecord(
-                    time: Date(), requestID: "cli-\(UUID().uuidString.lowercased())",
-                    caller: AuditCaller(subject: "cli:\(AuditCommand.operatorName())", fingerprint: "-"),
-                    role: "operator", route: "cli:audit-holder", purpose: nil, issuer: nil, holder: holder,
-                    outcome: .completed, upstreamAttempts: 0, latency: ContinuousClock.now - started))
+                _ = try await log.append(Self.lookupRecord(holder, started: started))
             } catch {
                 throw AuditCommand.failure("\(error.description) (nothing shown: the lookup could not be audited)")
             }
@@ -209,16 +243,27 @@ struct AuditCommand: AsyncParsableCommand {
                 return
             }
             print(["time", "caller", "role", "route", "purpose", "answer"].joined(separator: "\t"))
-            for entry in history {
-                let r = entry.record
-                let answer: String
-                switch r.outcome {
-                case .verified(let status, let freshness, let admits): answer = "\(status.rawValue) \(freshness.rawValue)\(admits ? " admits" : "")"
-                case .completed: answer = "completed"
-                case .failed(let code): answer = "error \(code)"
-                }
-                print([ChinaTime.formatISO(r.time), r.caller.subject, r.role, r.route, r.purpose ?? "-", answer].joined(separator: "\t"))
+            for entry in history { print(Self.line(entry.record).joined(separator: "\t")) }
+        }
+
+        /// The record of the lookup itself.
+        static func lookupRecord(_ holder: HolderPseudonym, started: ContinuousClock.Instant) -> AuditRecord {
+            AuditRecord(
+                time: Date(), requestID: "cli-\(UUID().uuidString.lowercased())",
+                caller: AuditCaller(subject: "cli:\(AuditCommand.operatorName())", fingerprint: "-"),
+                role: "operator", route: "cli:audit-holder", purpose: nil, issuer: nil, holder: holder,
+                outcome: .completed, upstreamAttempts: 0, latency: ContinuousClock.now - started)
+        }
+
+        /// One row of the listing: time, caller, role, route, purpose, answer.
+        static func line(_ r: AuditRecord) -> [String] {
+            let answer: String
+            switch r.outcome {
+            case .verified(let status, let freshness, let admits): answer = "\(status.rawValue) \(freshness.rawValue)\(admits ? " admits" : "")"
+            case .completed: answer = "completed"
+            case .failed(let code): answer = "error \(code)"
             }
+            return [ChinaTime.formatISO(r.time), r.caller.subject, r.role, r.route, r.purpose ?? "-", answer]
         }
     }
 
@@ -236,9 +281,22 @@ struct AuditCommand: AsyncParsableCommand {
             guard let age = AuditCommand.duration(olderThan) else {
                 throw ValidationError("--older-than takes a number and a unit: 30d, 12h, 90m or 45s")
             }
+            let now = Date()
+            if let postgres = try location.postgres() {
+                do {
+                    let results = try await PostgresAuditArchive(settings: postgres, logger: AuditCommand.quietLogger)
+                        .prune(olderThan: now.addingTimeInterval(-age), now: now)
+                    if results.isEmpty { print("no chain to prune") }
+                    for (replica, result) in results.sorted(by: { $0.key < $1.key }) {
+                        print("chain \(replica): removed \(result.removedRecords) record(s); anchor at \(result.anchorSeq.map(String.init) ?? "none")")
+                    }
+                } catch {
+                    throw AuditCommand.failure(error.description)
+                }
+                return
+            }
             let database = try await location.open()
             let log = AuditLog(database: database, signer: nil)
-            let now = Date()
             do {
                 let result = try await log.prune(olderThan: now.addingTimeInterval(-age), now: now)
                 print("removed \(result.removedRecords) record(s); anchor at \(result.anchorSeq.map(String.init) ?? "none")")

@@ -82,6 +82,12 @@ public final class PostgresTestServer: Sendable {
                                 "-o", "-c listen_addresses=127.0.0.1 -p \(port) -k \(folder.path) -c fsync=off"])
     }
 
+    /// Runs `sql` with `psql` as the superuser (tests that tamper with rows, as an attacker with database access would).
+    public func execute(_ sql: String) async throws {
+        try await pg("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", folder.path, "-p", "\(port)", "-U", "postgres",
+                              "-d", "postgres", "-c", sql])
+    }
+
     /// Stops the server at once (as a crash would), keeping its folder.
     public func halt() async throws {
         try await pg("pg_ctl", ["stop", "-w", "-m", "immediate", "-D", dataFolder.path])

@@ -74,6 +74,7 @@ extension ShanghaiSimulator {
         guard let body = JSONDecoder.decodeIfPossible(ShanghaiArrivalRequest.self, from: await SimulatorResponses.body(of: request)),
             let requestID = body.requestId, !requestID.isEmpty
         else { return Self.badRequest() }
+        store.withLock { $0.arrivalRequests[requestID, default: 0] += 1 }
         if let first = store.withLock({ $0.arrivals[requestID] }) {
             return first.request == body
                 ? Self.envelope(.ok, code: 0, msg: "success", data: first.answer)

@@ -22,6 +22,8 @@ public final class ShanghaiSimulator: SimulatedCity {
         var holders: [ShanghaiHolder]
         var arrivals: [String: Arrival] = [:]
         var arrivalCount = 0
+        /// Every arrival registration received, repeats included, by request id.
+        var arrivalRequests: [String: Int] = [:]
     }
 
     public let name = "shanghai"
@@ -64,6 +66,9 @@ public final class ShanghaiSimulator: SimulatedCity {
 
     /// Every holder, seeded and arrived.
     public var holders: [ShanghaiHolder] { store.withLock { $0.holders } }
+
+    /// How many arrival registrations arrived with `requestID` (repeats included), to show a gateway registered once.
+    public func arrivalRegistrations(requestID: String) -> Int { store.withLock { $0.arrivalRequests[requestID] ?? 0 } }
 
     /// The holder with this handle or sid.
     public func holder(_ key: String) -> ShanghaiHolder? {
