@@ -4,6 +4,7 @@ import HealthgatePostgres
 import HealthgatePostgresTestSupport
 import HealthgateServer
 import HealthgateSimulators
+import HealthgateStorage
 import Testing
 
 /// Two in-process gateways (`LiveGateway`s, each with its own SQLite files) of one city sharing a real PostgreSQL
@@ -105,6 +106,36 @@ struct ReplicaEndToEndTests {
                 try await Task.sleep(for: .milliseconds(100))
             }
             #expect(up == 200)
+        }
+    }
+
+    @Test("one transfer request id sent to both replicas at once: the arrival is registered once, both answer the same transfer")
+    func oneTransferTwoReplicas() async throws {
+        try await withReplicas { _, a, b in
+            let agent = try a.transferAgent()
+            for round in 0..<5 {
+                let traveller = try a.addHangzhouHolder(color: "yellow", reason: "R12", quarantineDays: 6)
+                let qr = try a.federation.hangzhou.issueCode(for: traveller.handle)
+                let id = UUID()
+                async let first = a.transfer(qr: qr, idNumber: traveller.id, requestID: id, as: agent)
+                async let second = b.transfer(qr: qr, idNumber: traveller.id, requestID: id, as: agent)
+                let answers = try await [first, second]
+                #expect(answers.map(\.status) == [200, 200], "round \(round): \(answers.map(\.json))")
+                #expect(a.federation.shanghai.arrivalRegistrations(requestID: id.uuidString.lowercased()) == 1,
+                        "round \(round): the arrival was registered more than once")
+                // The same transfer in both answers; exactly one of them ran it.
+                var bodies = answers.map(\.json)
+                #expect(bodies.compactMap { $0["replayed"] as? Bool }.sorted { !$0 && $1 } == [false, true])
+                for index in bodies.indices { bodies[index]["replayed"] = nil }
+                let canonical = try bodies.map {
+                    String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]), as: UTF8.self)
+                }
+                #expect(canonical[0] == canonical[1], "round \(round): the answers differ")
+                #expect(bodies[0]["status"] as? String == "yellow")
+            }
+            // Each replica audited its own requests, in its own chain.
+            #expect(try await a.auditEntries().filter { $0.record.route == "POST /v1/transfers" }.count == 5)
+            #expect(try await b.auditEntries().filter { $0.record.route == "POST /v1/transfers" }.count == 5)
         }
     }
 }
