@@ -54,7 +54,9 @@ public struct LiveGateway: Sendable {
             let pool = PostgresDatabase(settings: settings, logger: logger)
             let feed = SharedInvalidations(database: pool, apply: ReplicatedVerificationCache.applier(to: cache))
             caching = ReplicatedVerificationCache(local: cache, shared: feed)
-            let trail = PostgresAuditLog(database: pool, signer: signer, sealing: sealing, witness: witness)
+            // A commit that takes longer than the request deadline is refused: the answer was promised by then.
+            let trail = PostgresAuditLog(database: pool, signer: signer, sealing: sealing, witness: witness,
+                                         commitDeadline: min(.seconds(5), config.listen.requestDeadline))
             let store = PostgresTransferStore(database: pool)
             audit = trail
             transfers = store
