@@ -230,10 +230,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // Storage benchmark (run with Benchmarks/storage/run.sh)
+        // Storage benchmark (run with Benchmarks/storage/run.sh; Benchmarks/postgres/run.sh for the PostgreSQL trail)
         .executableTarget(
             name: "StorageBenchmark",
-            dependencies: ["HealthgateStorage", "HealthgateModel"],
+            dependencies: [
+                "HealthgateStorage", "HealthgateModel", "HealthgatePostgres",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Benchmarks/storage/Sources",
             swiftSettings: swiftSettings
         ),

@@ -19,7 +19,8 @@ public final class PostgresAuditLog: AuditTrail {
     public let database: PostgresDatabase
     public let sealing: AuditSealingPolicy
     public let witness: AuditHeadWitness?
-    /// The longest wait for a group's commit before its records are refused.
+    /// The longest an append waits for its commit, from the moment it was handed over (waiting behind another
+    /// transaction included), before it is refused.
     public let commitDeadline: Duration
     let signer: AuditSigner?
     let genesis: [UInt8]
@@ -36,6 +37,8 @@ public final class PostgresAuditLog: AuditTrail {
     struct Pending: Sendable {
         var row: AuditRow
         var continuation: AppendContinuation
+        /// When the record was handed over: it waits at most `commitDeadline` from here, queueing included.
+        var enqueued: ContinuousClock.Instant
     }
 
     struct WriterState: Sendable {
@@ -68,7 +71,7 @@ public final class PostgresAuditLog: AuditTrail {
         let row = AuditRow(record: record)
         let result = await withCheckedContinuation { (continuation: AppendContinuation) in
             enqueue { state in
-                state.records.append(Pending(row: row, continuation: continuation))
+                state.records.append(Pending(row: row, continuation: continuation, enqueued: .now))
             } refused: {
                 continuation.resume(returning: .failure(StorageError(.closed, "the audit trail is closed")))
             }
@@ -139,7 +142,12 @@ public final class PostgresAuditLog: AuditTrail {
             }
             let clock = ContinuousClock()
             let started = clock.now
-            let result = await write(records.map(\.row), forceSeal: !seals.isEmpty)
+            // The batch has what its oldest record has left: no append waits past its own deadline, however long the
+            // transaction before it took.
+            let remaining = (records.map(\.enqueued).min() ?? started) + commitDeadline - started
+            let result = remaining > .zero
+                ? await write(records.map(\.row), forceSeal: !seals.isEmpty, deadline: remaining)
+                : .failure(StorageError(.unavailable, "the audit records waited past the commit deadline"))
             let took = clock.now - started
             state.withLock { state in
                 state.statistics.commitTime += took
@@ -172,9 +180,8 @@ public final class PostgresAuditLog: AuditTrail {
         }
     }
 
-    /// One transaction: lock the chain, read its head, insert `rows` after it, sign when due; never past
-    /// `commitDeadline`.
-    private func write(_ rows: [AuditRow], forceSeal: Bool)
+    /// One transaction: lock the chain, read its head, insert `rows` after it, sign when due; never past `deadline`.
+    private func write(_ rows: [AuditRow], forceSeal: Bool, deadline: Duration)
         async -> Result<([AuditReceipt], AuditSignatureInfo?), StorageError> {
         let client = database.client
         let logger = database.logger
@@ -183,7 +190,7 @@ public final class PostgresAuditLog: AuditTrail {
         let signer = self.signer
         let sealing = self.sealing
         do {
-            let value = try await withDeadline(commitDeadline, "committing audit records") {
+            let value = try await withDeadline(deadline, "committing audit records") {
                 try await client.withTransaction(logger: logger) { connection in
                     try await connection.query("""
                         SELECT set_config('synchronous_commit', 'on', true),

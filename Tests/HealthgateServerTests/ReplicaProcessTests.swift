@@ -241,14 +241,14 @@ struct ReplicaProcessTests {
             let haltedAt = ContinuousClock.now
             // Wait until both replicas refuse (a commit in flight at the halt may still have been acknowledged).
             var refusedBoth = false
-            for _ in 0..<600 where !refusedBoth {
+            for _ in 0..<1500 where !refusedBoth {
                 try await Task.sleep(for: .milliseconds(20))
                 let refusing = tally.withLock { state in
                     Set(state.answers.filter { $0.at > haltedAt && $0.problemType == "audit-unavailable" }.map(\.replica))
                 }
                 refusedBoth = refusing.count == 2
             }
-            #expect(refusedBoth, "both replicas should answer 503 audit-unavailable while the database is down")
+            #expect(refusedBoth, "both replicas should answer 503 audit-unavailable while the database is down; after the halt: \(tally.withLock { state in Dictionary(grouping: state.answers.filter { $0.at > haltedAt }) { "\($0.replica) \($0.status) \($0.problemType ?? "-")" }.mapValues(\.count) }), failures \(tally.withLock { $0.failures })")
             try await Task.sleep(for: .seconds(1))
             let outageEnd = ContinuousClock.now
             let released = tally.withLock { state in

@@ -146,10 +146,12 @@ struct CurlHTTPClientTests {
     func encryptedKey() async throws {
         let pki = try TestPKI()
         defer { pki.remove() }
-        let variable = "HG_TRANSPORT_TEST_PASS_\(UInt32.random(in: 0...UInt32.max))"
-        setenv(variable, "correct horse", 1)
-        defer { unsetenv(variable) }
-        let keyFile = try pki.client.writeEncryptedKey(to: pki.directory, name: "client", passphrase: "correct horse")
+        // A variable the process already has, its value the passphrase: setenv while other suites spawn child
+        // processes races with their copy of the environment (Foundation's Process.run reads it unlocked).
+        let environment = ProcessInfo.processInfo.environment
+        let variable = try #require(["PATH", "HOME", "PWD"].first { !(environment[$0] ?? "").isEmpty })
+        let passphrase = try #require(environment[variable])
+        let keyFile = try pki.client.writeEncryptedKey(to: pki.directory, name: "client", passphrase: passphrase)
         let client = try CurlHTTPClient()
         defer { client.shutdown() }
         try await TLSTestServer.with(certificate: pki.server, clientCA: pki.ca) { port in

@@ -4,10 +4,15 @@ import HealthgateStorage
 import Synchronization
 
 /// Audit records committed per second with 1, 16 and 256 concurrent writers, and the cost of a cache lookup (hit,
-/// miss), on real SQLite files in a temporary directory. Run through `Benchmarks/storage/run.sh` (release build).
+/// miss), on real SQLite files in a temporary directory. Run through `Benchmarks/storage/run.sh` (release build);
+/// `StorageBenchmark postgres …` runs the PostgreSQL trail instead (`PostgresAuditRun`, `Benchmarks/postgres/run.sh`).
 @main
 struct StorageBenchmark {
     static func main() async throws {
+        if CommandLine.arguments.dropFirst().first == "postgres" {
+            try await PostgresAuditRun.main(Array(CommandLine.arguments.dropFirst(2)))
+            return
+        }
         let arguments = CommandLine.arguments.dropFirst()
         let seconds = arguments.first.flatMap(Double.init) ?? 3
         let writerCounts = arguments.dropFirst().compactMap { Int($0) }
@@ -53,33 +58,13 @@ struct StorageBenchmark {
         let before = log.statistics
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         let start = ContinuousClock.now
-        let latencies = try await withThrowingTaskGroup(of: [Duration].self) { group in
-            for w in 0..<writers {
-                group.addTask {
-                    var mine: [Duration] = []
-                    let me = caller(w)
-                    var n = w
-                    while ContinuousClock.now < deadline {
-                        let t = ContinuousClock.now
-                        _ = try await log.append(record(n, caller: me, holder: holders[n % holders.count]))
-                        mine.append(ContinuousClock.now - t)
-                        n += writers
-                    }
-                    return mine
-                }
-            }
-            var all: [Duration] = []
-            for try await part in group { all.append(contentsOf: part) }
-            return all
-        }
+        let latencies = try await appendUntil(deadline, trails: [log], writers: writers, holders: holders)
         let elapsed = ContinuousClock.now - start
         let after = log.statistics
         let records = after.records - before.records
         let transactions = after.transactions - before.transactions
         let perSecond = Double(records) / toSeconds(elapsed)
-        let sorted = latencies.sorted()
-        let p50 = sorted.isEmpty ? .zero : sorted[sorted.count / 2]
-        let p99 = sorted.isEmpty ? .zero : sorted[min(sorted.count - 1, sorted.count * 99 / 100)]
+        let (p50, p99) = percentiles(latencies)
         let report = try await AuditVerifier(database: database).verify()
         guard report.isValid, after.failedRecords == 0 else {
             throw BenchmarkFailure(message: "the trail does not verify after the run: \(report.problems.prefix(3))")
@@ -127,6 +112,40 @@ struct StorageBenchmark {
         }
         await cache.close()
         return rows
+    }
+
+    /// Appends from `writers` concurrent tasks on each of `trails` until `deadline`, every writer with its own caller;
+    /// the latency of every append.
+    static func appendUntil(_ deadline: ContinuousClock.Instant, trails: [any AuditTrail], writers: Int,
+                            holders: [HolderPseudonym]) async throws -> [Duration] {
+        try await withThrowingTaskGroup(of: [Duration].self) { group in
+            for trail in trails {
+                for w in 0..<writers {
+                    group.addTask {
+                        var mine: [Duration] = []
+                        let me = caller(w)
+                        var n = w
+                        while ContinuousClock.now < deadline {
+                            let t = ContinuousClock.now
+                            _ = try await trail.append(record(n, caller: me, holder: holders[n % holders.count]))
+                            mine.append(ContinuousClock.now - t)
+                            n += writers
+                        }
+                        return mine
+                    }
+                }
+            }
+            var all: [Duration] = []
+            for try await part in group { all.append(contentsOf: part) }
+            return all
+        }
+    }
+
+    /// The median and 99th percentile of `latencies`.
+    static func percentiles(_ latencies: [Duration]) -> (p50: Duration, p99: Duration) {
+        let sorted = latencies.sorted()
+        guard !sorted.isEmpty else { return (.zero, .zero) }
+        return (sorted[sorted.count / 2], sorted[min(sorted.count - 1, sorted.count * 99 / 100)])
     }
 
     static func toSeconds(_ d: Duration) -> Double {
