@@ -33,6 +33,11 @@ extension TransferService {
             do {
                 switch try await records.claim(requestID: request.requestID, lease: remaining + Self.claimMargin) {
                 case .granted:
+                    // Another replica may have recorded it between our first look and the claim (its record ends
+                    // its claim in the same transaction): look once more under the claim.
+                    if let stored = try await records.lookup(requestID: request.requestID, now: self.clock.now()) {
+                        return .replay(stored)
+                    }
                     return .run
                 case .heldElsewhere:
                     try? await clock.sleep(until: min(deadline, clock.now + Self.claimPollInterval))

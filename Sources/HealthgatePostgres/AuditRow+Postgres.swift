@@ -30,29 +30,61 @@ extension AuditRow {
         prevHash = Array(buffer: try cells[first + 17].decode(ByteBuffer.self))
         hash = Array(buffer: try cells[first + 18].decode(ByteBuffer.self))
     }
+}
 
-    /// Appends `replica` and every column of `postgresColumns` to `bindings` (20 parameters).
-    func bind(replica: String, into bindings: inout PostgresBindings) {
-        bindings.append(replica)
-        bindings.append(seq)
-        bindings.append(timeMs)
-        bindings.append(requestID)
-        bindings.append(callerSubject)
-        bindings.append(callerFingerprint)
-        bindings.append(role)
-        bindings.append(route)
-        bindings.append(purpose)
-        bindings.append(issuer)
-        bindings.append(holder)
-        bindings.append(outcome)
-        bindings.append(status)
-        bindings.append(freshness)
-        bindings.append(admits)
-        bindings.append(errorCode)
-        bindings.append(upstreamAttempts)
-        bindings.append(latencyMicros)
-        bindings.append(ByteBuffer(bytes: prevHash))
-        bindings.append(ByteBuffer(bytes: hash))
+extension AuditRow {
+    /// The columns `copyLine` writes, in its order.
+    static let copyColumns = ["replica_id", "seq", "time_ms", "request_id", "caller_subject", "caller_fingerprint", "role",
+                              "route", "purpose", "issuer", "holder", "outcome", "status", "freshness", "admits",
+                              "error_code", "upstream_attempts", "latency_us", "prev_hash", "hash"]
+
+    /// Appends the row as one line of `COPY … FROM STDIN (FORMAT text)`: tab-separated, `\N` for NULL, backslash,
+    /// tab, newline and carriage return escaped, bytea as `\\x` and hex.
+    func copyLine(replica: String, into out: inout ByteBuffer) {
+        Self.copyText(replica, into: &out)
+        for value in [seq, timeMs] { out.writeInteger(UInt8(ascii: "\t")); out.writeString(String(value)) }
+        for text in [requestID, callerSubject, callerFingerprint, role, route] {
+            out.writeInteger(UInt8(ascii: "\t"))
+            Self.copyText(text, into: &out)
+        }
+        for text in [purpose, issuer, holder] {
+            out.writeInteger(UInt8(ascii: "\t"))
+            Self.copyText(text, into: &out)
+        }
+        out.writeInteger(UInt8(ascii: "\t"))
+        Self.copyText(outcome, into: &out)
+        for text in [status, freshness] {
+            out.writeInteger(UInt8(ascii: "\t"))
+            Self.copyText(text, into: &out)
+        }
+        out.writeInteger(UInt8(ascii: "\t"))
+        Self.copyText(admits.map { String($0) }, into: &out)
+        out.writeInteger(UInt8(ascii: "\t"))
+        Self.copyText(errorCode, into: &out)
+        for value in [upstreamAttempts, latencyMicros] { out.writeInteger(UInt8(ascii: "\t")); out.writeString(String(value)) }
+        for bytes in [prevHash, hash] {
+            out.writeInteger(UInt8(ascii: "\t"))
+            out.writeString("\\\\x")
+            out.writeString(Hex.encode(bytes))
+        }
+        out.writeInteger(UInt8(ascii: "\n"))
+    }
+
+    /// A text value in COPY's text format.
+    static func copyText(_ text: String?, into out: inout ByteBuffer) {
+        guard let text else {
+            out.writeString("\\N")
+            return
+        }
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): out.writeString("\\\\")
+            case UInt8(ascii: "\t"): out.writeString("\\t")
+            case UInt8(ascii: "\n"): out.writeString("\\n")
+            case UInt8(ascii: "\r"): out.writeString("\\r")
+            default: out.writeInteger(byte)
+            }
+        }
     }
 }
 

@@ -259,4 +259,32 @@ struct PostgresAuditLogTests {
             await b.stop()
         }
     }
+
+    @Test("text that COPY must escape (tabs, newlines, backslashes, \\N, Chinese) comes back as written and verifies")
+    func escaping() async throws {
+        try await withServer { server in
+            let signer = AuditSigner.generate(.ed25519)
+            let a = Replica("replica-a", server: server, signer: signer)
+            let awkward = ["CN=王\t五,O=杭州\\地铁", "line\nbreak\r", "\\N", "", "\\x00ff", "tab\tend\\"]
+            var written: [AuditRecord] = []
+            for (n, text) in awkward.enumerated() {
+                let record = AuditRecord(time: Date(), requestID: text, caller: AuditCaller(subject: text, fingerprint: "-"),
+                                         role: "checkpoint", route: "POST /v1/verify", purpose: n % 2 == 0 ? text : nil,
+                                         issuer: nil, holder: nil, outcome: .failed(code: text), upstreamAttempts: n,
+                                         latency: .microseconds(n))
+                _ = try await a.log.append(record)
+                written.append(record)
+            }
+            let entries = try await a.log.entries(seq: 1...Int64(awkward.count))
+            #expect(entries.map(\.record.requestID) == awkward)
+            #expect(entries.map(\.record.caller.subject) == awkward)
+            #expect(entries.map(\.record.purpose) == written.map(\.purpose))
+            #expect(entries.map(\.record.outcome) == written.map(\.outcome))
+            _ = try await a.log.sealHead()
+            await a.stop()
+            let reports = try await PostgresAuditArchive(settings: server.settings(replicaId: "cli"))
+                .verify(publicKey: signer.publicKey, witnessedHeads: a.witnessed)
+            #expect(reports.first?.report.isValid == true, "\(reports.first?.report.problems.prefix(3) ?? [])")
+        }
+    }
 }

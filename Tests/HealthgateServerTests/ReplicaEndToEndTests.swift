@@ -113,12 +113,17 @@ struct ReplicaEndToEndTests {
     func oneTransferTwoReplicas() async throws {
         try await withReplicas { _, a, b in
             let agent = try a.transferAgent()
-            for round in 0..<5 {
+            // B's copy leaves at once or a little later: during A's run, or around the moment A records it.
+            let delays: [Duration] = [.zero, .zero, .milliseconds(5), .milliseconds(30), .milliseconds(120)]
+            for (round, delay) in delays.enumerated() {
                 let traveller = try a.addHangzhouHolder(color: "yellow", reason: "R12", quarantineDays: 6)
                 let qr = try a.federation.hangzhou.issueCode(for: traveller.handle)
                 let id = UUID()
                 async let first = a.transfer(qr: qr, idNumber: traveller.id, requestID: id, as: agent)
-                async let second = b.transfer(qr: qr, idNumber: traveller.id, requestID: id, as: agent)
+                async let second = { () async throws -> (status: Int, json: [String: Any]) in
+                    try await Task.sleep(for: delay)
+                    return try await b.transfer(qr: qr, idNumber: traveller.id, requestID: id, as: agent)
+                }()
                 let answers = try await [first, second]
                 #expect(answers.map(\.status) == [200, 200], "round \(round): \(answers.map(\.json))")
                 #expect(a.federation.shanghai.arrivalRegistrations(requestID: id.uuidString.lowercased()) == 1,
