@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HealthgateModel
 import SwiftASN1
 import X509
 
@@ -63,19 +64,9 @@ public struct CertificateInfo: Sendable {
 
 /// Reads PEM files into DER blocks of one kind.
 public enum PEMFile {
-    /// The DER bodies of every `-----BEGIN <label>-----` block in `text`.
+    /// The DER bodies of every `-----BEGIN <label>-----` block in `text` (`PEMText.blocks`).
     public static func blocks(_ text: String, label: String) -> [[UInt8]] {
-        var result: [[UInt8]] = []
-        let begin = "-----BEGIN \(label)-----"
-        let end = "-----END \(label)-----"
-        var rest = Substring(text)
-        while let start = rest.range(of: begin) {
-            guard let stop = rest.range(of: end, range: start.upperBound..<rest.endIndex) else { break }
-            let body = rest[start.upperBound..<stop.lowerBound].filter { !$0.isWhitespace }
-            if let data = Data(base64Encoded: String(body)) { result.append([UInt8](data)) }
-            rest = rest[stop.upperBound...]
-        }
-        return result
+        PEMText.blocks(text, label: label)
     }
 
     /// Every certificate in a PEM file.

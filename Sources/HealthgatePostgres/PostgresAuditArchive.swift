@@ -101,15 +101,16 @@ public struct PostgresAuditArchive: Sendable {
 
             var reports: [ChainReport] = []
             for replica in names.sorted() {
-                var signatures: [AuditChainCheck.StoredSignature] = []
+                var signatures: [AuditSignatureInfo] = []
                 let stored = try await connection.query("""
                     SELECT seq, head_hash, signed_at_ms, key_id, signature FROM audit_signatures
                     WHERE replica_id = \(replica) ORDER BY seq
                     """, logger: logger)
                 for try await (seq, hash, at, key, signature) in stored.decode(
                     (Int64, ByteBuffer, Int64, String, ByteBuffer).self) {
-                    signatures.append(AuditChainCheck.StoredSignature(
-                        seq: seq, headHash: Array(buffer: hash), signedAtMs: at, keyID: key, signature: Array(buffer: signature)))
+                    signatures.append(AuditSignatureInfo(
+                        seq: seq, headHash: Array(buffer: hash), signedAt: AuditRow.date(milliseconds: at), keyID: key,
+                        signature: Array(buffer: signature)))
                 }
                 let chain = try await ChainState.read(connection, replica: replica, logger: logger)
                 var check = AuditChainCheck(

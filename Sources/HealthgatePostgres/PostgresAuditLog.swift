@@ -151,16 +151,7 @@ public final class PostgresAuditLog: AuditTrail {
             let took = clock.now - started
             state.withLock { state in
                 state.statistics.commitTime += took
-                switch result {
-                case .success(let (_, signature)):
-                    state.statistics.transactions += 1
-                    state.statistics.records += records.count
-                    state.statistics.largestBatch = max(state.statistics.largestBatch, records.count)
-                    if signature != nil { state.statistics.signatures += 1 }
-                case .failure:
-                    state.statistics.failedTransactions += 1
-                    state.statistics.failedRecords += records.count
-                }
+                state.statistics.count(transactionOf: records.count, result.map { $0.1 != nil })
             }
             switch result {
             case .success(let (receipts, signature)):

@@ -5,23 +5,6 @@ import Foundation
 ///
 /// `AuditVerifier` runs it over the SQLite chain; the PostgreSQL trail runs one per replica's chain.
 package struct AuditChainCheck {
-    /// A head signature as stored beside the chain.
-    package struct StoredSignature: Sendable {
-        package var seq: Int64
-        package var headHash: [UInt8]
-        package var signedAtMs: Int64
-        package var keyID: String
-        package var signature: [UInt8]
-
-        package init(seq: Int64, headHash: [UInt8], signedAtMs: Int64, keyID: String, signature: [UInt8]) {
-            self.seq = seq
-            self.headHash = headHash
-            self.signedAtMs = signedAtMs
-            self.keyID = keyID
-            self.signature = signature
-        }
-    }
-
     private var problems: [AuditProblem] = []
     private var signedHeads: [Int64: [UInt8]] = [:]
     private let signaturesVerified: Int
@@ -46,7 +29,7 @@ package struct AuditChainCheck {
 
     /// A check of the chain that starts at `genesis` (or after `anchor`), whose heads were signed with one of `keys`
     /// (`pinned`: only the operator's key) as `signatures` and `witnessed` say.
-    package init(keys: [String: AuditPublicKey], pinned: Bool, signatures: [StoredSignature],
+    package init(keys: [String: AuditPublicKey], pinned: Bool, signatures: [AuditSignatureInfo],
                  witnessed: [AuditHeadWitness.Head], anchor: (seq: Int64, hash: [UInt8])?, genesis: [UInt8]) {
         var problems: [AuditProblem] = []
         func report(_ seq: Int64, _ kind: AuditProblem.Kind, _ detail: String) {
@@ -61,7 +44,7 @@ package struct AuditChainCheck {
                 continue
             }
             let message = AuditCanonicalEncoding.headMessage(seq: signature.seq, hash: signature.headHash,
-                                                             signedAtMs: signature.signedAtMs)
+                                                             signedAtMs: AuditRow.milliseconds(signature.signedAt))
             guard key.isValidSignature(signature.signature, for: message) else {
                 report(signature.seq, .badSignature, "the signature of this head does not verify")
                 continue

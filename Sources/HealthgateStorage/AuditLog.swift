@@ -132,16 +132,7 @@ public final class AuditLog: Sendable {
             state.withLock { state in
                 state.statistics.insertTime += inserted - started
                 state.statistics.commitTime += committed - inserted
-                switch result {
-                case .success(let (_, signature)):
-                    state.statistics.transactions += 1
-                    state.statistics.records += records.count
-                    state.statistics.largestBatch = max(state.statistics.largestBatch, records.count)
-                    if signature != nil { state.statistics.signatures += 1 }
-                case .failure:
-                    state.statistics.failedTransactions += 1
-                    state.statistics.failedRecords += records.count
-                }
+                state.statistics.count(transactionOf: records.count, result.map { $0.1 != nil })
             }
             // Waking a few hundred tasks is a measurable share of a group commit: it happens on a queue of its own, so
             // that the writer starts the next transaction at once.

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HealthgateModel
 
 /// The algorithm of an audit signing key.
 public enum AuditSigningAlgorithm: String, Hashable, Sendable {
@@ -36,7 +37,7 @@ public struct AuditPublicKey: Hashable, Sendable {
 
     /// A key from a PEM `PUBLIC KEY` (P-256 or Ed25519).
     public init(pem: String) throws(StorageError) {
-        guard let der = PEM.decode(pem, label: "PUBLIC KEY") else {
+        guard let der = PEMText.first(pem, label: "PUBLIC KEY") else {
             throw StorageError(.signingKey, "no PUBLIC KEY block in the PEM text")
         }
         if der.starts(with: Self.ed25519SPKIPrefix) {
@@ -58,7 +59,7 @@ public struct AuditPublicKey: Hashable, Sendable {
     public var keyID: String { Hex.encode(SHA256.hash(data: subjectPublicKeyInfo)) }
 
     /// The key as a PEM `PUBLIC KEY` block.
-    public var pemRepresentation: String { PEM.encode(subjectPublicKeyInfo, label: "PUBLIC KEY") }
+    public var pemRepresentation: String { PEMText.encode(subjectPublicKeyInfo, label: "PUBLIC KEY") }
 
     /// Whether `signature` is this key's signature of `message`.
     public func isValidSignature(_ signature: [UInt8], for message: [UInt8]) -> Bool {
@@ -74,32 +75,5 @@ public struct AuditPublicKey: Hashable, Sendable {
             }
             return key.isValidSignature(signature, for: message)
         }
-    }
-}
-
-/// PEM armour (RFC 7468) for the audit keys.
-enum PEM {
-    /// The DER bytes of the first block with `label`, or `nil`.
-    static func decode(_ text: String, label: String) -> [UInt8]? {
-        let begin = "-----BEGIN \(label)-----"
-        let end = "-----END \(label)-----"
-        guard let start = text.range(of: begin), let stop = text.range(of: end, range: start.upperBound..<text.endIndex) else {
-            return nil
-        }
-        let body = text[start.upperBound..<stop.lowerBound].filter { !$0.isWhitespace }
-        return Data(base64Encoded: String(body)).map { Array($0) }
-    }
-
-    /// A PEM block of `der` with `label`, lines of 64 characters.
-    static func encode(_ der: [UInt8], label: String) -> String {
-        let base64 = Data(der).base64EncodedString()
-        var lines: [Substring] = []
-        var index = base64.startIndex
-        while index < base64.endIndex {
-            let next = base64.index(index, offsetBy: 64, limitedBy: base64.endIndex) ?? base64.endIndex
-            lines.append(base64[index..<next])
-            index = next
-        }
-        return "-----BEGIN \(label)-----\n" + lines.joined(separator: "\n") + "\n-----END \(label)-----\n"
     }
 }

@@ -81,4 +81,18 @@ public struct AuditStatistics: Hashable, Sendable {
     public var witnessFailures = 0
 
     package init() {}
+
+    /// Counts one transaction of `records` records: committed (`signed`: with a new head signature) or failed.
+    package mutating func count(transactionOf records: Int, _ outcome: Result<Bool, StorageError>) {
+        switch outcome {
+        case .success(let signed):
+            transactions += 1
+            self.records += records
+            largestBatch = max(largestBatch, records)
+            if signed { signatures += 1 }
+        case .failure:
+            failedTransactions += 1
+            failedRecords += records
+        }
+    }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HealthgateModel
 
 /// The gateway's audit signing key: signs the chain head every N records or T seconds.
 ///
@@ -32,7 +33,7 @@ public struct AuditSigner: Sendable {
 
     /// A signer from PEM text.
     public init(pem: String) throws(StorageError) {
-        if let der = PEM.decode(pem, label: "PRIVATE KEY"), der.count == 48, der.starts(with: Self.ed25519PKCS8Prefix) {
+        if let der = PEMText.first(pem, label: "PRIVATE KEY"), der.count == 48, der.starts(with: Self.ed25519PKCS8Prefix) {
             guard let k = try? Curve25519.Signing.PrivateKey(rawRepresentation: der.dropFirst(16)) else {
                 throw StorageError(.signingKey, "the Ed25519 private key does not parse")
             }
@@ -65,7 +66,7 @@ public struct AuditSigner: Sendable {
     public var pemRepresentation: String {
         switch key {
         case .p256(let k): k.pemRepresentation
-        case .ed25519(let k): PEM.encode(Self.ed25519PKCS8Prefix + Array(k.rawRepresentation), label: "PRIVATE KEY")
+        case .ed25519(let k): PEMText.encode(Self.ed25519PKCS8Prefix + Array(k.rawRepresentation), label: "PRIVATE KEY")
         }
     }
 

@@ -54,11 +54,12 @@ public struct AuditVerifier: Sendable {
             }
         }
         let stored = try db.withStatement("SELECT seq, head_hash, signed_at_ms, key_id, signature FROM audit_signatures ORDER BY seq") {
-            (s) throws(StorageError) -> [AuditChainCheck.StoredSignature] in
-            var out: [AuditChainCheck.StoredSignature] = []
+            (s) throws(StorageError) -> [AuditSignatureInfo] in
+            var out: [AuditSignatureInfo] = []
             while try s.step() {
-                out.append(AuditChainCheck.StoredSignature(seq: s.int64(0), headHash: s.blob(1) ?? [], signedAtMs: s.int64(2),
-                                                           keyID: s.text(3) ?? "", signature: s.blob(4) ?? []))
+                out.append(AuditSignatureInfo(seq: s.int64(0), headHash: s.blob(1) ?? [],
+                                              signedAt: AuditRow.date(milliseconds: s.int64(2)), keyID: s.text(3) ?? "",
+                                              signature: s.blob(4) ?? []))
             }
             return out
         }

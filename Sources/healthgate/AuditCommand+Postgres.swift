@@ -37,16 +37,9 @@ extension AuditCommand.Verify {
                 + "\(report.witnessedHeads) witnessed head(s) checked")
         }
         let pinned = chains.allSatisfy(\.report.keyPinned) && key != nil
-        lines.append(pinned
-            ? "key:        pinned (\(key!.keyID.prefix(16))…)"
-            : "key:        NOT pinned: checked against the keys stored in the database itself")
-        if let witnessNote {
-            lines.append("witness:    \(witnessNote)")
-        } else if let missingWitness {
-            lines.append("witness:    NONE CHECKED: the configured file \(missingWitness) does not exist; a tail cut off together with its signatures would not show")
-        } else {
-            lines.append("witness:    NONE CHECKED (give --heads FILE for each replica's head file): a tail cut off together with its signatures would not show")
-        }
+        lines.append(Self.keyLine(pinned ? key : nil, storedIn: "the database itself"))
+        lines.append(witnessNote.map { "witness:    \($0)" }
+            ?? Self.noWitnessLine(missing: missingWitness, hint: "give --heads FILE for each replica's head file"))
         let failed = chains.filter { !$0.report.isValid }
         if let chain = failed.first, let first = chain.report.firstProblem {
             lines.append("result:     FAILED in chain \(chain.replica) at record \(first.seq): \(first.kind.rawValue): \(first.detail)")

@@ -80,6 +80,19 @@ struct AuditCommand: AsyncParsableCommand {
                 Exit status: 0 verified (chain intact, signatures valid under a pinned key); 1 a record does not match;                 2 the check could not run; 3 unverified: nothing failed, but the signing key was not pinned (give                 --config FILE or --public-key PEM), so the signatures were checked only against keys stored in the                 database itself. Without a head witness file (--heads, or the configured audit.headsFile) a tail cut                 off together with its signatures would not show; the output says so.
                 """)
 
+        /// The `key:` line: the pinned key, or where the signatures' keys came from instead.
+        static func keyLine(_ pinned: AuditPublicKey?, storedIn place: String) -> String {
+            pinned.map { "key:        pinned (\($0.keyID.prefix(16))…)" }
+                ?? "key:        NOT pinned: checked against the keys stored in \(place)"
+        }
+
+        /// The `witness:` line when no witness file was read.
+        static func noWitnessLine(missing: String?, hint: String) -> String {
+            let consequence = "a tail cut off together with its signatures would not show"
+            if let missing { return "witness:    NONE CHECKED: the configured file \(missing) does not exist; \(consequence)" }
+            return "witness:    NONE CHECKED (\(hint)): \(consequence)"
+        }
+
         /// The exit status of a check that found nothing wrong but could not pin the signing key.
         static let unverifiedExitCode: Int32 = 3
 
@@ -142,16 +155,9 @@ struct AuditCommand: AsyncParsableCommand {
             }
             if let anchor = report.anchorSeq { lines.append("anchor:     records up to \(anchor) were pruned") }
             lines.append("signatures: \(report.signaturesVerified) verified; last signed head \(report.lastSignedSeq.map(String.init) ?? "none"); \(report.unsignedTail) record(s) after it unsigned")
-            lines.append(report.keyPinned
-                ? "key:        pinned (\(key!.keyID.prefix(16))…)"
-                : "key:        NOT pinned: checked against the keys stored in the file itself")
-            if let witnessNote {
-                lines.append("witness:    \(report.witnessedHeads) head(s) verified and checked; \(witnessNote)")
-            } else if let missingWitness {
-                lines.append("witness:    NONE CHECKED: the configured file \(missingWitness) does not exist; a tail cut off together with its signatures would not show")
-            } else {
-                lines.append("witness:    NONE CHECKED (give --heads FILE or --config FILE): a tail cut off together with its signatures would not show")
-            }
+            lines.append(Self.keyLine(report.keyPinned ? key : nil, storedIn: "the file itself"))
+            lines.append(witnessNote.map { "witness:    \(report.witnessedHeads) head(s) verified and checked; \($0)" }
+                ?? Self.noWitnessLine(missing: missingWitness, hint: "give --heads FILE or --config FILE"))
             if let first = report.firstProblem {
                 lines.append("result:     FAILED at record \(first.seq): \(first.kind.rawValue): \(first.detail)")
                 for problem in report.problems.dropFirst().prefix(9) { lines.append("            also \(problem)") }
