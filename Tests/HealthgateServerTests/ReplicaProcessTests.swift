@@ -163,17 +163,14 @@ struct ReplicaProcessTests {
 
     /// Runs `healthgate audit verify` across both chains; its exit status and output.
     static func verifyWithCLI(_ setup: Setup) async throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = setup.executable
-        process.arguments = ["audit", "verify", "--config", setup.configs["replica-a"]!]
-            + setup.headsFiles.flatMap { ["--heads", $0] }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        try await cli(setup, ["audit", "verify", "--config", setup.configs["replica-a"]!]
+            + setup.headsFiles.flatMap { ["--heads", $0] })
+    }
+
+    /// Runs `healthgate arguments…`; its exit status and its output and errors together.
+    static func cli(_ setup: Setup, _ arguments: [String]) async throws -> (Int32, String) {
+        let outcome = try await ChildProcess.run(setup.executable, arguments)
+        return (outcome.status, outcome.output + outcome.errors)
     }
 
     @Test("two replica processes under load; one killed with SIGKILL: every answer is audited in its replica's chain, both chains verify, the killed one chains on after restart",
@@ -204,10 +201,26 @@ struct ReplicaProcessTests {
             #expect(state.failures.keys.allSatisfy { $0.hasPrefix("replica-a") }, "B failed requests: \(state.failures)")
             #expect(await b.stop() == .exited(0), "\(b.logTail())")
 
-            Self.expectEveryAnswerAudited(state.answers, records: try await Self.records(setup.server))
+            let records = try await Self.records(setup.server)
+            Self.expectEveryAnswerAudited(state.answers, records: records)
             let (status, output) = try await Self.verifyWithCLI(setup)
             #expect(status == 0, "audit verify: \(output)")
             #expect(output.contains("chains:     2 (replica-a, replica-b)"), "\(output)")
+
+            // "Who checked my code" answers from both replicas' chains, and the lookup is audited first.
+            var replicasByHolder: [String: Set<String>] = [:]
+            for found in records.values {
+                for (replica, object) in found { if let holder = object["holder"] as? String { replicasByHolder[holder, default: []].insert(replica) } }
+            }
+            let holder = try #require(replicasByHolder.first { $0.value.count == 2 }?.key)
+            let (holderStatus, listing) = try await Self.cli(setup, ["audit", "holder", "--config", setup.configs["replica-b"]!, holder])
+            #expect(holderStatus == 0, "\(listing)")
+            let rows = listing.split(separator: "\n").dropFirst()
+            #expect(Set(rows.compactMap { $0.split(separator: "\t").dropFirst().first.map(String.init) })
+                    == ["replica-a", "replica-b"], "\(listing)")
+            let lookups = try await Self.records(setup.server).values.flatMap { $0 }
+                .filter { $0.1["route"] as? String == "cli:audit-holder" }
+            #expect(lookups.count == 1 && lookups.first?.0 == "replica-b", "the lookup is audited in the configured replica's chain")
 
             // The killed replica, restarted, chains on from its surviving head.
             let head = try await PostgresAuditArchive(settings: setup.server.settings(replicaId: "test")).verify()
