@@ -20,7 +20,7 @@ public protocol TransferRecording: Sendable {
 }
 
 extension TransferRecording {
-    public func claim(requestID: UUID, lease: Duration) async throws -> TransferClaim { .granted }
+    public func claim(requestID: UUID, lease: Duration) async throws -> TransferClaim { .granted(arrivalTime: nil) }
     public func release(requestID: UUID) async throws {}
 }
 

@@ -6,8 +6,8 @@ import Logging
 extension TransferService {
     /// What `claim` decided.
     enum ClaimDecision: Sendable {
-        /// Run the flow here.
-        case run
+        /// Run the flow here, registering the arrival as of `arrivalTime` (now when `nil`).
+        case run(arrivalTime: Date?)
         /// Another replica recorded the transfer meanwhile: repeat its record.
         case replay(StoredTransfer)
         /// Neither by the deadline (or the records cannot be reached): the caller repeats the request id later.
@@ -32,13 +32,13 @@ extension TransferService {
             }
             do {
                 switch try await records.claim(requestID: request.requestID, lease: remaining + Self.claimMargin) {
-                case .granted:
+                case .granted(let arrivalTime):
                     // Another replica may have recorded it between our first look and the claim (its record ends
                     // its claim in the same transaction): look once more under the claim.
                     if let stored = try await records.lookup(requestID: request.requestID, now: self.clock.now()) {
                         return .replay(stored)
                     }
-                    return .run
+                    return .run(arrivalTime: arrivalTime)
                 case .heldElsewhere:
                     try? await clock.sleep(until: min(deadline, clock.now + Self.claimPollInterval))
                     if let stored = try await records.lookup(requestID: request.requestID, now: self.clock.now()) {

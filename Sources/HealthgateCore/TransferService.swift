@@ -118,14 +118,15 @@ public final class TransferService: Sendable {
                                          reachedDestination: false, fingerprint: fingerprint)
         }
         if let stored { return Self.record(replaying: stored) }
+        let arrivalTime: Date?
         switch await claim(request, fingerprint: fingerprint, deadline: deadline) {
-        case .run: break
+        case .run(let claimed): arrivalTime = claimed
         case .replay(let stored): return Self.record(replaying: stored)
         case .fail(let failure):
             return TransferLedger.Record(result: .failure(failure), fields: RequestTrace.Fields(), reachedDestination: false,
                                          fingerprint: fingerprint)
         }
-        let run = await run(request, deadline: deadline)
+        let run = await run(request, arrivalTime: arrivalTime, deadline: deadline)
         if !run.progress.reachedDestination {
             // Nothing registered: another replica may run this request id at once.
             try? await records.release(requestID: request.requestID)
@@ -167,13 +168,14 @@ public final class TransferService: Sendable {
     }
 
     /// One run of the flow, with its own trace; never throws (the error is part of the result).
-    func run(_ request: TransferRequest, deadline: ContinuousClock.Instant) async -> TransferRun {
+    func run(_ request: TransferRequest, arrivalTime: Date? = nil, deadline: ContinuousClock.Instant) async -> TransferRun {
         let trace = RequestTrace()
         trace.update { $0.purpose = VerificationPurpose.transfer.description }
         var progress = TransferRun.Progress()
         let result: Result<TransferOutcome, HealthgateError>
         do throws(HealthgateError) {
-            result = .success(try await perform(request, trace: trace, deadline: deadline, progress: &progress))
+            result = .success(try await perform(request, arrivalTime: arrivalTime, trace: trace, deadline: deadline,
+                                                progress: &progress))
         } catch {
             result = .failure(error)
         }
@@ -181,7 +183,7 @@ public final class TransferService: Sendable {
     }
 
     /// The steps of `federation.md`, in order.
-    func perform(_ request: TransferRequest, trace: RequestTrace, deadline: ContinuousClock.Instant,
+    func perform(_ request: TransferRequest, arrivalTime: Date? = nil, trace: RequestTrace, deadline: ContinuousClock.Instant,
                  progress: inout TransferRun.Progress) async throws(HealthgateError) -> TransferOutcome {
         let config = configuration.current
         let home = config.home
@@ -227,7 +229,7 @@ public final class TransferService: Sendable {
         let registration = ArrivalRegistration(
             requestID: request.requestID, idNumber: request.idNumber, name: request.name, fromRegion: origin.issuer,
             fromStatus: origin.status, fromReasons: origin.reasons, fromObservationEnds: origin.observationEnds,
-            arrivalTime: clock.now())
+            arrivalTime: arrivalTime ?? clock.now())
         let (arrival, receivedAt) = try await register(registration, adapter: destination, city: homeCity,
                                                        config: config, trace: trace, deadline: deadline)
         progress.reachedDestination = true

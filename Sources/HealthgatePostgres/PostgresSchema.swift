@@ -115,7 +115,8 @@ enum PostgresSchema {
         CREATE TABLE IF NOT EXISTS transfer_claims (
             request_id text PRIMARY KEY,
             replica_id text NOT NULL,
-            lease_until_ms bigint NOT NULL
+            lease_until_ms bigint NOT NULL,
+            arrival_ms bigint NOT NULL
         )
         """,
     ]

@@ -8,12 +8,12 @@ import PostgresNIO
 /// `TransferStore` keeps, plus the replica that recorded it), and a claim per request id being run, so that one
 /// request id sent to two replicas at once registers the arrival with the home city once.
 ///
-/// **Claims.** `claim` inserts the request id with a lease (the database's clock, so that replicas' clocks do not
-/// matter); the replica that gets it runs the flow, the others wait for the row. A replica that dies between
-/// registering the arrival and recording it leaves a claim whose lease lapses: the next attempt takes it over and runs
-/// the flow again, and the home city, idempotent on the request id, answers it with the first registration's outcome.
-/// `save` deletes the claim in the transaction that records the row; `release` deletes it when the flow ended before
-/// reaching the home city.
+/// **Claims.** `claim` inserts the request id with a lease and an arrival time (the database's clock, so that
+/// replicas' clocks do not matter); the replica that gets it runs the flow, the others wait for the row. A replica that
+/// dies between registering the arrival and recording it leaves a claim whose lease lapses: the next attempt takes it
+/// over with the same arrival time and runs the flow again, so the home city receives the same registration under the
+/// same request id and answers it with the first one's outcome (a city that compares bodies finds them equal).
+/// `release` deletes the claim when the flow ended before reaching the home city; otherwise it stays until the purge.
 ///
 /// **Durability.** `save` commits with `synchronous_commit = on` before it returns.
 public final class PostgresTransferStore: Sendable {
@@ -36,8 +36,9 @@ public final class PostgresTransferStore: Sendable {
         outcome, explanation, answer
         """
 
-    /// Stores `transfer` unless its request id is already stored, and ends this replica's claim on it; returns the row
-    /// held for that id afterwards (the first one saved wins). Durable on return.
+    /// Stores `transfer` unless its request id is already stored; returns the row held for that id afterwards (the
+    /// first one saved wins). Durable on return. The claim stays (a later claim finds the record and repeats it) until
+    /// the purge.
     @discardableResult
     public func save(_ transfer: StoredTransfer) async throws(StorageError) -> StoredTransfer {
         let row = try TransferStore.Row(transfer)
@@ -53,9 +54,6 @@ public final class PostgresTransferStore: Sendable {
                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
                     ON CONFLICT (request_id) DO NOTHING
                     """, binds: bindings), logger: logger)
-                try await connection.query("""
-                    DELETE FROM transfer_claims WHERE request_id = \(row.requestID)
-                    """, logger: logger)
                 return try await Self.select(row.requestID, connection: connection, logger: logger)
             }
         }
@@ -78,22 +76,25 @@ public final class PostgresTransferStore: Sendable {
     }
 
     /// Claims `requestID` for this replica for `lease`: granted when nobody holds it, when this replica does, or when
-    /// the holder's lease has lapsed.
+    /// the holder's lease has lapsed; the grant carries the arrival time of the request id's first claim.
     public func claim(requestID: UUID, lease: Duration) async throws(StorageError) -> TransferClaim {
         let id = TransferStore.Row.key(requestID)
         let leaseMs = lease.milliseconds
         let (client, logger, replica) = (database.client, database.logger, database.replicaId)
         return try await run("claiming a transfer") {
             let rows = try await client.query("""
-                INSERT INTO transfer_claims (request_id, replica_id, lease_until_ms)
-                VALUES (\(id), \(replica), (extract(epoch FROM clock_timestamp()) * 1000)::bigint + \(leaseMs))
+                INSERT INTO transfer_claims (request_id, replica_id, lease_until_ms, arrival_ms)
+                VALUES (\(id), \(replica), (extract(epoch FROM clock_timestamp()) * 1000)::bigint + \(leaseMs),
+                        (extract(epoch FROM clock_timestamp()) * 1000)::bigint)
                 ON CONFLICT (request_id) DO UPDATE SET replica_id = excluded.replica_id,
                     lease_until_ms = excluded.lease_until_ms
                 WHERE transfer_claims.replica_id = excluded.replica_id
                    OR transfer_claims.lease_until_ms < (extract(epoch FROM clock_timestamp()) * 1000)::bigint
-                RETURNING replica_id
+                RETURNING arrival_ms
                 """, logger: logger)
-            for try await _ in rows.decode(String.self) { return TransferClaim.granted }
+            for try await arrivalMs in rows.decode(Int64.self) {
+                return TransferClaim.granted(arrivalTime: TransferStore.Row.date(milliseconds: arrivalMs))
+            }
             return TransferClaim.heldElsewhere
         }
     }
@@ -109,16 +110,15 @@ public final class PostgresTransferStore: Sendable {
         }
     }
 
-    /// Deletes every transfer older than the retention at `now`, and claims whose lease lapsed long ago; returns how
-    /// many transfers.
+    /// Deletes every transfer older than the retention at `now`, and the claims whose lease lapsed as long ago; returns
+    /// how many transfers.
     @discardableResult
     public func purgeExpired(now: Date) async throws(StorageError) -> Int {
         let oldestMs = TransferStore.Row.milliseconds(now) - retention.milliseconds
         let (client, logger) = (database.client, database.logger)
         return try await run("purging transfers") {
             try await client.query("""
-                DELETE FROM transfer_claims
-                WHERE lease_until_ms < (extract(epoch FROM clock_timestamp()) * 1000)::bigint - 86400000
+                DELETE FROM transfer_claims WHERE lease_until_ms <= \(oldestMs)
                 """, logger: logger)
             let rows = try await client.query("""
                 WITH gone AS (DELETE FROM transfers WHERE created_ms <= \(oldestMs) RETURNING 1)

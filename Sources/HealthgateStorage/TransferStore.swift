@@ -121,7 +121,7 @@ extension TransferStore {
         }
 
         /// The middle of the millisecond, so that formatting it with milliseconds prints that millisecond.
-        static func date(milliseconds: Int64) -> Date {
+        package static func date(milliseconds: Int64) -> Date {
             Date(timeIntervalSince1970: (TimeInterval(milliseconds) + 0.5) / 1000)
         }
 

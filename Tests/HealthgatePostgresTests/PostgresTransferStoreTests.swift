@@ -34,38 +34,41 @@ struct PostgresTransferStoreTests {
             async let claimA = a.claim(requestID: id, lease: .seconds(30))
             async let claimB = b.claim(requestID: id, lease: .seconds(30))
             let claims = try await [claimA, claimB]
-            #expect(claims.filter { $0 == .granted }.count == 1)
-            let (holder, other) = claims[0] == .granted ? (a, b) : (b, a)
-            #expect(try await holder.claim(requestID: id, lease: .seconds(30)) == .granted, "the holder keeps its claim")
+            #expect(claims.filter(\.isGranted).count == 1)
+            let (holder, other) = claims[0].isGranted ? (a, b) : (b, a)
+            #expect(try await holder.claim(requestID: id, lease: .seconds(30)).isGranted, "the holder keeps its claim")
             #expect(try await other.claim(requestID: id, lease: .seconds(30)) == .heldElsewhere)
 
-            // The record ends the claim; the first record of a request id wins.
+            // The first record of a request id wins; the claim outlives it (a later claim finds the record).
             let first = try await holder.save(Self.transfer(id))
             #expect(first.fingerprint == "ab12")
             let second = try await other.save(Self.transfer(id, fingerprint: "cd34", outcome: "policy-conflict"))
             #expect(second == first)
             #expect(try await other.lookup(requestID: id, now: Date()) == first)
-            #expect(try await other.claim(requestID: id, lease: .seconds(30)) == .granted)
+            #expect(try await other.claim(requestID: id, lease: .seconds(30)) == .heldElsewhere)
 
-            // A lapsed lease (its replica died) is taken over.
+            // A lapsed lease (its replica died) is taken over, with the first claim's arrival time.
             let orphan = UUID()
-            #expect(try await a.claim(requestID: orphan, lease: .milliseconds(200)) == .granted)
+            let firstClaim = try await a.claim(requestID: orphan, lease: .milliseconds(200))
+            #expect(firstClaim.isGranted)
             #expect(try await b.claim(requestID: orphan, lease: .seconds(30)) == .heldElsewhere)
             try await Task.sleep(for: .milliseconds(300))
-            #expect(try await b.claim(requestID: orphan, lease: .seconds(30)) == .granted)
+            let takenOver = try await b.claim(requestID: orphan, lease: .seconds(30))
+            #expect(takenOver == firstClaim, "a claim taken over keeps the first claim's arrival time")
 
             // A released claim (the run never reached the home city) is free at once.
             let released = UUID()
-            #expect(try await a.claim(requestID: released, lease: .seconds(30)) == .granted)
+            #expect(try await a.claim(requestID: released, lease: .seconds(30)).isGranted)
             try await b.release(requestID: released)
             #expect(try await b.claim(requestID: released, lease: .seconds(30)) == .heldElsewhere, "only the holder releases")
             try await a.release(requestID: released)
-            #expect(try await b.claim(requestID: released, lease: .seconds(30)) == .granted)
+            #expect(try await b.claim(requestID: released, lease: .seconds(30)).isGranted)
 
-            // Retention.
+            // Retention: the record and the claims go together.
             #expect(try await a.lookup(requestID: id, now: Date().addingTimeInterval(31 * 86400)) == nil)
             #expect(try await a.purgeExpired(now: Date().addingTimeInterval(31 * 86400)) == 1)
             #expect(try await a.count() == 0)
+            #expect(try await other.claim(requestID: id, lease: .seconds(1)).isGranted, "the purge took the old claim")
 
             // The database down: a typed, transient failure.
             try await server.halt()

@@ -143,4 +143,37 @@ struct ReplicaEndToEndTests {
             #expect(try await b.auditEntries().filter { $0.record.route == "POST /v1/transfers" }.count == 5)
         }
     }
+
+    @Test("a replica that died between registering the arrival and recording it: the retry on another replica gets the first registration's outcome")
+    func diedBetweenRegisteringAndRecording() async throws {
+        try await withReplicas { server, a, b in
+            let agent = try a.transferAgent()
+            let traveller = try a.addHangzhouHolder(color: "yellow", reason: "R12", quarantineDays: 6)
+            let qr = try a.federation.hangzhou.issueCode(for: traveller.handle)
+            let id = UUID()
+            let first = try await a.transfer(qr: qr, idNumber: traveller.id, requestID: id, as: agent)
+            #expect(first.status == 200)
+            // What a replica killed after Shanghai answered and before its record committed leaves behind: the claim,
+            // its lease lapsed, and no record.
+            let key = id.uuidString.lowercased()
+            try await server.execute("DELETE FROM transfers WHERE request_id = '\(key)'")
+            try await server.execute("UPDATE transfer_claims SET lease_until_ms = 0 WHERE request_id = '\(key)'")
+
+            let retry = try await b.transfer(qr: qr, idNumber: traveller.id, requestID: id, as: agent)
+            #expect(retry.status == 200, "\(retry.json)")
+            #expect(retry.json["replayed"] as? Bool == false, "B ran the flow again")
+            // Shanghai got the very same registration twice and answered the second with the first one's outcome.
+            #expect(a.federation.shanghai.arrivalRegistrations(requestID: key) == 2)
+            for field in ["status", "holder", "observationEnds", "admits"] {
+                #expect(String(describing: retry.json[field] ?? "-") == String(describing: first.json[field] ?? "-"),
+                        "\(field) differs")
+            }
+            let local = { (json: [String: Any]) in (json["local"] as? [String: Any])?["observeEndTime"] as? Int }
+            #expect(local(retry.json) == local(first.json))
+            // From now on every replica repeats B's record.
+            let again = try await a.transfer(qr: qr, idNumber: traveller.id, requestID: id, as: agent)
+            #expect(again.json["replayed"] as? Bool == true)
+            #expect(a.federation.shanghai.arrivalRegistrations(requestID: key) == 2)
+        }
+    }
 }
