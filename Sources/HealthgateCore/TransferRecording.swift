@@ -12,21 +12,28 @@ public protocol TransferRecording: Sendable {
     func save(_ transfer: StoredTransfer) async throws -> StoredTransfer
     /// The transfer stored under `requestID`, if it is still kept at `now`.
     func lookup(requestID: UUID, now: Date) async throws -> StoredTransfer?
-    /// Whether this process may run `requestID` now, for `lease` at most: records of one process grant every claim
-    /// (its ledger already runs each request id once); shared records grant it to one replica at a time.
-    func claim(requestID: UUID, lease: Duration) async throws -> TransferClaim
+    /// Whether this process may run `requestID` now, for `lease` at most, and as of which arrival time: records of one
+    /// process grant every claim (its ledger already runs each request id once); shared records grant it to one replica
+    /// at a time. `now` is the gateway's clock (the shared records use the database's, so that replicas agree).
+    func claim(requestID: UUID, lease: Duration, now: Date) async throws -> TransferClaim
     /// Ends this process's claim on `requestID` (the run did not reach the home city).
     func release(requestID: UUID) async throws
 }
 
 extension TransferRecording {
-    public func claim(requestID: UUID, lease: Duration) async throws -> TransferClaim { .granted(arrivalTime: nil) }
+    public func claim(requestID: UUID, lease: Duration, now: Date) async throws -> TransferClaim {
+        .granted(arrivalTime: nil)
+    }
     public func release(requestID: UUID) async throws {}
 }
 
 extension TransferStore: TransferRecording {}
 
-extension PostgresTransferStore: TransferRecording {}
+extension PostgresTransferStore: TransferRecording {
+    public func claim(requestID: UUID, lease: Duration, now: Date) async throws -> TransferClaim {
+        try await claim(requestID: requestID, lease: lease)
+    }
+}
 
 /// No transfer records: repeats are recognised only in memory, while the process lives.
 public struct NoTransferRecords: TransferRecording {

@@ -31,7 +31,8 @@ extension TransferService {
                     + "requestId"))
             }
             do {
-                switch try await records.claim(requestID: request.requestID, lease: remaining + Self.claimMargin) {
+                switch try await records.claim(requestID: request.requestID, lease: remaining + Self.claimMargin,
+                                               now: self.clock.now()) {
                 case .granted(let arrivalTime):
                     // Another replica may have recorded it between our first look and the claim (its record ends
                     // its claim in the same transaction): look once more under the claim.

@@ -106,6 +106,15 @@ enum SchemaMigrations {
         ) WITHOUT ROWID;
         CREATE INDEX holder_notices_by_time ON holder_notices(noticed_ms);
         """,
+        // 4: a transfer's claim (`TransferStore.claim`): the arrival time its first run registered, so that a rerun
+        // after a crash between registering and recording sends the home city the same registration.
+        """
+        CREATE TABLE transfer_claims (
+            request_id TEXT    PRIMARY KEY,
+            arrival_ms INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX transfer_claims_by_arrival ON transfer_claims(arrival_ms);
+        """,
     ]
 
     /// The version a database has once every step ran.

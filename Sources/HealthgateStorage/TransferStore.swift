@@ -72,15 +72,54 @@ public final class TransferStore: Sendable {
         return try row.transfer()
     }
 
-    /// Deletes every transfer older than the retention at `now`; returns how many.
+    /// Deletes every transfer and claim older than the retention at `now`; returns how many transfers.
     @discardableResult
     public func purgeExpired(now: Date) async throws(StorageError) -> Int {
         let oldestMs = AuditRow.milliseconds(now) - retention.milliseconds
         return try await writer.run { (db) throws(StorageError) -> Int in
-            try db.withStatement("DELETE FROM transfers WHERE created_ms <= ?1") { (s) throws(StorageError) -> Int in
+            try db.withStatement("DELETE FROM transfer_claims WHERE arrival_ms <= ?1") { (s) throws(StorageError) in
+                try s.bind(oldestMs, at: 1)
+                try s.step()
+            }
+            return try db.withStatement("DELETE FROM transfers WHERE created_ms <= ?1") { (s) throws(StorageError) -> Int in
                 try s.bind(oldestMs, at: 1)
                 try s.step()
                 return db.changes
+            }
+        }
+    }
+
+    /// Claims `requestID` before a run: always granted (one process runs each request id once at a time; a claim
+    /// left by a process that crashed is taken over), with the arrival time of the request id's first claim, `now`
+    /// when there was none. Durable on return, so that a rerun after a crash registers the same arrival.
+    public func claim(requestID: UUID, lease: Duration, now: Date) async throws(StorageError) -> TransferClaim {
+        let id = Row.key(requestID)
+        let nowMs = Row.milliseconds(now)
+        let arrivalMs = try await writer.run { (db) throws(StorageError) -> Int64 in
+            try db.transaction { () throws(StorageError) -> Int64 in
+                try db.withStatement("INSERT OR IGNORE INTO transfer_claims (request_id, arrival_ms) VALUES (?1, ?2)") {
+                    (s) throws(StorageError) in
+                    try s.bind(id, at: 1)
+                    try s.bind(nowMs, at: 2)
+                    try s.step()
+                }
+                return try db.withStatement("SELECT arrival_ms FROM transfer_claims WHERE request_id = ?1") {
+                    (s) throws(StorageError) -> Int64 in
+                    try s.bind(id, at: 1)
+                    return try s.step() ? s.int64(0) : nowMs
+                }
+            }
+        }
+        return .granted(arrivalTime: Row.date(milliseconds: arrivalMs))
+    }
+
+    /// Ends the claim on `requestID` (the run did not reach the home city: a retry registers as of its own time).
+    public func release(requestID: UUID) async throws(StorageError) {
+        let id = Row.key(requestID)
+        try await writer.run { (db) throws(StorageError) in
+            try db.withStatement("DELETE FROM transfer_claims WHERE request_id = ?1") { (s) throws(StorageError) in
+                try s.bind(id, at: 1)
+                try s.step()
             }
         }
     }

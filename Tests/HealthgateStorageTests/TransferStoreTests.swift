@@ -89,7 +89,7 @@ struct TransferStoreTests {
                 """)
             await log.close()
             await database.close()
-            try await rawSQL(path, "DROP TABLE transfers; DROP TABLE holder_notices; PRAGMA user_version = 1;")
+            try await rawSQL(path, "DROP TABLE transfers; DROP TABLE holder_notices; DROP TABLE transfer_claims; PRAGMA user_version = 1;")
             #expect(try await rawScalar(path, "PRAGMA user_version") == 1)
 
             let migrated = try await openDatabase(in: dir)
@@ -105,6 +105,7 @@ struct TransferStoreTests {
             let store = TransferStore(database: migrated)
             let saved = try await store.save(transfer(created: t0))
             #expect(try await store.lookup(requestID: saved.requestID, now: t0) == saved)
+            #expect(try await store.claim(requestID: saved.requestID, lease: .seconds(1), now: t0).isGranted)
             await reopenedCache.close()
             await store.close()
             await migrated.close()
@@ -122,6 +123,28 @@ struct TransferStoreTests {
                 #expect(bytes.range(of: Data("刘明".utf8)) == nil)
             }
             await store.close()
+        }
+    }
+
+    @Test("a claim keeps its first arrival time across claims (a rerun after a crash), until released or purged")
+    func claims() async throws {
+        try await withTemporaryDirectory { dir in
+            let database = try await openDatabase(in: dir)
+            let store = TransferStore(database: database)
+            let id = UUID()
+            let first = try await store.claim(requestID: id, lease: .seconds(10), now: t0)
+            #expect(first == .granted(arrivalTime: TransferStore.Row.date(milliseconds: TransferStore.Row.milliseconds(t0))))
+            #expect(try await store.claim(requestID: id, lease: .seconds(10), now: t0.addingTimeInterval(60)) == first)
+            try await store.release(requestID: id)
+            let later = t0.addingTimeInterval(120)
+            #expect(try await store.claim(requestID: id, lease: .seconds(10), now: later)
+                    == .granted(arrivalTime: TransferStore.Row.date(milliseconds: TransferStore.Row.milliseconds(later))))
+            _ = try await store.purgeExpired(now: later.addingTimeInterval(31 * 86400))
+            let afterPurge = t0.addingTimeInterval(200)
+            #expect(try await store.claim(requestID: id, lease: .seconds(10), now: afterPurge)
+                    == .granted(arrivalTime: TransferStore.Row.date(milliseconds: TransferStore.Row.milliseconds(afterPurge))))
+            await store.close()
+            await database.close()
         }
     }
 }
