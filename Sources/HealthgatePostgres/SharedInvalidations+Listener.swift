@@ -8,6 +8,7 @@ extension SharedInvalidations {
     /// heartbeat watches the connection; on any failure, distrust the cache and start again.
     func listen() async {
         var first = true
+        var failures = 0
         while !Task.isCancelled {
             if !first {
                 await options.beforeReconnect()
@@ -15,12 +16,17 @@ extension SharedInvalidations {
                 if Task.isCancelled { break }
             }
             first = false
+            let caughtUpBefore = catchUps
             do {
                 try await listenOnce()
             } catch {
-                if !Task.isCancelled {
+                // One warning when the listener is lost, then one every 50 failed reconnections (~10 s), not five a
+                // second while the database is down.
+                failures = catchUps > caughtUpBefore ? 1 : failures + 1
+                if !Task.isCancelled, failures % 50 == 1 {
                     logger.warning("invalidation listener lost; cached answers are not served until it has caught up",
-                                   metadata: ["code": "\((error as? PostgresStoreError)?.code.rawValue ?? "postgres-unavailable")"])
+                                   metadata: ["code": "\((error as? PostgresStoreError)?.code.rawValue ?? "postgres-unavailable")",
+                                              "attempts": "\(failures)"])
                 }
             }
             state.withLock { $0.caughtUp = false }
