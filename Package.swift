@@ -298,6 +298,8 @@ let package = Package(
             name: "HealthgatePostgresTests",
             dependencies: [
                 "HealthgatePostgresTestSupport",
+                "HealthgatePKI",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 "HealthgatePostgres",
                 "HealthgateStorage",
                 "HealthgateModel",

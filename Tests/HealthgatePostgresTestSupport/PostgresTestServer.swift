@@ -82,6 +82,23 @@ public final class PostgresTestServer: Sendable {
                                 "-o", "-c listen_addresses=127.0.0.1 -p \(port) -k \(folder.path) -c fsync=off"])
     }
 
+    /// Turns TLS on (without a restart): `certificatePEM` and `keyPEM` become the server's certificate and key. Clients
+    /// over TCP may then ask for TLS; the unix socket stays plain.
+    public func enableTLS(certificatePEM: String, keyPEM: String) async throws {
+        let certificate = folder.appendingPathComponent("server.crt")
+        let key = folder.appendingPathComponent("server.key")
+        try certificatePEM.write(to: certificate, atomically: true, encoding: .utf8)
+        try keyPEM.write(to: key, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key.path)
+        if runAsPostgres {
+            try await check(URL(fileURLWithPath: "/bin/chown"), ["postgres:", certificate.path, key.path])
+        }
+        try await execute("ALTER SYSTEM SET ssl_cert_file = '\(certificate.path)'")
+        try await execute("ALTER SYSTEM SET ssl_key_file = '\(key.path)'")
+        try await execute("ALTER SYSTEM SET ssl = on")
+        try await execute("SELECT pg_reload_conf()")
+    }
+
     /// Runs `sql` with `psql` as the superuser (tests that tamper with rows, as an attacker with database access would).
     public func execute(_ sql: String) async throws {
         try await pg("psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", folder.path, "-p", "\(port)", "-U", "postgres",
