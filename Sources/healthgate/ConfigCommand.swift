@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HealthgateConfig
+import HealthgatePostgres
 import HealthgateServer
 
 /// `healthgate config`: check a configuration before serving it.
@@ -20,14 +21,32 @@ struct ConfigCommand: AsyncParsableCommand {
                 that notifies but that no identity may notify for, an issuerCA beside which no certificate has the \
                 rule's CN…) are what it starts with but logs. Also prints each city's notification URL. With \
                 --online, makes one mutual-TLS handshake per city with the gateway's own client certificate and says \
-                which answered. Exit status: 0 usable (warnings allowed), 1 errors or a city that did not answer.
+                which answered, and with storage: postgres opens one connection to the database as a replica would. \
+                Exit status: 0 usable (warnings allowed), 1 errors, or a city or the database that did not answer.
                 """)
 
         @Option(name: .long, help: "The configuration file.")
         var config: String = "Config/healthgate.yaml"
 
-        @Flag(name: .long, help: "Also make one mutual-TLS handshake per city and report which answered.")
+        @Flag(name: .long, help: "Also make one mutual-TLS handshake per city (and one database connection with storage: postgres) and report which answered.")
         var online = false
+
+        /// Where the gateway keeps its audit trail and records.
+        static func storageLine(_ snapshot: GatewayConfiguration) -> String {
+            switch snapshot.storage {
+            case .postgres(let postgres):
+                let endpoint: String
+                switch postgres.endpoint {
+                case .tcp(let host, let port): endpoint = "\(host):\(port)"
+                case .unixSocket(let path): endpoint = path
+                }
+                return "postgres \(endpoint), database \(postgres.database) as \(postgres.user), replica \(postgres.replicaId)"
+                    + (postgres.caBundlePath == nil ? "" : ", TLS")
+                    + " (audit chains and transfers shared; the cache stays local, beside \(snapshot.databasePath))"
+            default:
+                return "sqlite \(snapshot.databasePath)"
+            }
+        }
 
         func run() async throws {
             let path = URL(fileURLWithPath: config).standardizedFileURL.path
@@ -43,6 +62,7 @@ struct ConfigCommand: AsyncParsableCommand {
             print("sha256:        \(snapshot.sha256)")
             print("home:          \(snapshot.home); \(snapshot.cities.count) cities, \(snapshot.identities.count) identities")
             print("listen:        \(snapshot.listen.host):\(snapshot.listen.port) (ops \(snapshot.ops.host):\(snapshot.ops.port))")
+            print("storage:       " + Self.storageLine(snapshot))
             for warning in snapshot.warnings { print("  warning  \(warning)") }
             print("notification URLs (give each city its own; the path is its key under cities:):")
             let endpoints = NotificationEndpoint.all(in: snapshot)
@@ -65,8 +85,22 @@ struct ConfigCommand: AsyncParsableCommand {
                     }
                 }
             }
+            if online, case .postgres(let configured) = snapshot.storage {
+                print("online (one connection to the shared database, as a replica opens it):")
+                do {
+                    let result = await PostgresProbe.run(try LiveGateway.postgresSettings(configured))
+                    let ms = Int(result.elapsed.components.seconds * 1000
+                                 + result.elapsed.components.attoseconds / 1_000_000_000_000_000)
+                    print("  database  " + (result.answered ? "answered (\(result.detail), \(ms) ms)"
+                                                              : "NO ANSWER: \(result.detail) (\(ms) ms)"))
+                    failed = failed || !result.answered
+                } catch {
+                    print("  database  NOT TRIED: \(error.description)")
+                    failed = true
+                }
+            }
             if failed {
-                print("result:        the file is valid, but a city did not answer")
+                print("result:        the file is valid, but a city or the database did not answer")
                 throw ExitCode(1)
             }
             print("result:        OK" + (snapshot.warnings.isEmpty ? "" : ", \(snapshot.warnings.count) warning(s)"))

@@ -1,4 +1,5 @@
 import Foundation
+import HealthgatePostgresTestSupport
 import Testing
 
 /// `healthgate config check` as an operator runs it before `serve`: every problem at once with its key and line,
@@ -94,5 +95,30 @@ struct ConfigCheckCommandTests {
         #expect(result.status == 1, "\(result.output)")
         #expect(result.output.contains("beijing  https://127.0.0.1:1  NO ANSWER: beijing could not be reached"), "\(result.output)")
         #expect(result.output.contains("hangzhou  https://127.0.0.1:") && result.output.contains("answered (HTTP"), "\(result.output)")
+    }
+
+    @Test("storage: postgres: the storage line, and --online opens one database connection; a stopped database is exit 1",
+          needsExecutable, .timeLimit(.minutes(1)))
+    func database() async throws {
+        guard let server = try await PostgresTestServer.start() else { return }
+        let cities = try await CityFederation.start(overrides: Self.patient)
+        do {
+            let yaml = try String(contentsOfFile: cities.configPath, encoding: .utf8)
+            try (yaml + ReplicaEndToEndTests.storage(server, id: "hz-gw-1"))
+                .write(toFile: cities.configPath, atomically: true, encoding: .utf8)
+            let up = try await Self.check(["--config", cities.configPath, "--online"])
+            #expect(up.status == 0, "\(up.output)")
+            #expect(up.output.contains("storage:       postgres \(server.socketPath), database postgres as postgres, replica hz-gw-1"),
+                    "\(up.output)")
+            #expect(up.output.contains("  database  answered (PostgreSQL "), "\(up.output)")
+            try await server.halt()
+            let down = try await Self.check(["--config", cities.configPath, "--online"])
+            #expect(down.status == 1, "\(down.output)")
+            #expect(down.output.contains("  database  NO ANSWER: postgres-unavailable"), "\(down.output)")
+        } catch {
+            Issue.record("\(error)")
+        }
+        await cities.stop()
+        await server.stop()
     }
 }
