@@ -2,6 +2,7 @@
 // healthgate: the inter-city health-code federation gateway.
 //
 // Dependency direction (read top to bottom):
+//   HealthgateChildProcess child processes by posix_spawn (simulators, tests)
 //   HealthgateModel        canonical model, no I/O
 //   HealthgateAdapters     one folder per city; knows the model, never the network
 //   HealthgateTransport    libcurl over mutual TLS; knows no city
@@ -59,6 +60,12 @@ let package = Package(
             name: "CSQLite",
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
+        ),
+
+        // MARK: Child processes started with posix_spawn (the simulators' curl, the tests' children)
+        .target(
+            name: "HealthgateChildProcess",
+            swiftSettings: swiftSettings
         ),
 
         // MARK: The canonical model: no I/O
@@ -180,6 +187,7 @@ let package = Package(
         .target(
             name: "HealthgateSimulators",
             dependencies: [
+                "HealthgateChildProcess",
                 "HealthgatePKI",
                 "HealthgateTransport",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -272,6 +280,7 @@ let package = Package(
             name: "HealthgatePKITests",
             dependencies: [
                 "HealthgatePKI",
+                "HealthgateChildProcess",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -279,7 +288,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HealthgateStorageTests",
-            dependencies: ["HealthgateStorage", "HealthgateModel"],
+            dependencies: ["HealthgateStorage", "HealthgateModel", "HealthgateChildProcess"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -290,7 +299,7 @@ let package = Package(
         // A throwaway PostgreSQL server for the tests that need one (a library target: test targets cannot share a file).
         .target(
             name: "HealthgatePostgresTestSupport",
-            dependencies: ["HealthgatePostgres"],
+            dependencies: ["HealthgatePostgres", "HealthgateChildProcess"],
             path: "Tests/HealthgatePostgresTestSupport",
             swiftSettings: swiftSettings
         ),
@@ -320,6 +329,7 @@ let package = Package(
         .testTarget(
             name: "HealthgateSimulatorsTests",
             dependencies: [
+                "HealthgateChildProcess",
                 "HealthgateSimulators",
                 "HealthgatePKI",
                 "HealthgateTransport",
@@ -343,6 +353,7 @@ let package = Package(
                 "HealthgateAdapters",
                 "HealthgatePostgres",
                 "HealthgatePostgresTestSupport",
+                "HealthgateChildProcess",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),

@@ -202,8 +202,8 @@ public final class PostgresAuditLog: AuditTrail {
                         head = (row.seq, row.hash)
                     }
                     if !rows.isEmpty {
-                        // COPY: one round trip and no statement to parse and plan per batch size (a multi-row INSERT
-                        // of 256 records took ~8× longer).
+                        // COPY: one round trip, no statement to parse and plan for each batch size, no parameters to
+                        // bind (a multi-row INSERT made the 256-writer transaction 9.1 ms instead of 6.8 ms).
                         try await connection.copyFrom(table: "audit_records", columns: AuditRow.copyColumns,
                                                       logger: logger) { writer in
                             try await writer.write(lines)

@@ -1,4 +1,5 @@
 import Foundation
+import HealthgateChildProcess
 import HealthgatePKI
 import Testing
 import X509
@@ -138,13 +139,8 @@ enum OpenSSL {
     static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: path) }
 
     static func run(_ arguments: [String]) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        let (termination, _, errors) = SpawnedChild.runSynchronously(path, arguments)
+        guard let termination else { throw SpawnedChild.SpawnError(description: errors) }
+        return termination.status
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HealthgateChildProcess
 import HealthgatePostgres
 
 /// A throwaway PostgreSQL server for one test: `initdb` into a temporary folder and `pg_ctl start`, listening on
@@ -130,35 +131,25 @@ public final class PostgresTestServer: Sendable {
 
     /// Runs a process to its end, its output appended to `commands.log`; throws when it exits non-zero.
     ///
-    /// `posix_spawn` and `waitpid` on a dispatch thread (never the cooperative pool) rather than `Process`: `pg_ctl
-    /// start` leaves a daemon behind that inherits the child's descriptors, and `Process` waited for it too.
+    /// `SpawnedChild` rather than `Process`: `pg_ctl start` leaves a daemon behind, which must inherit neither the
+    /// test process's descriptors (listening sockets, other children's pipes) nor a pipe this waits on.
     private func check(_ executable: URL, _ arguments: [String]) async throws {
         let log = folder.appendingPathComponent("commands.log").path
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                var actions = posix_spawn_file_actions_t()
-                posix_spawn_file_actions_init(&actions)
-                defer { posix_spawn_file_actions_destroy(&actions) }
-                posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-                posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-                posix_spawn_file_actions_adddup2(&actions, 1, 2)
-                let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
-                defer { argv.forEach { free($0) } }
-                var pid = pid_t()
-                let spawned = posix_spawn(&pid, executable.path, &actions, nil, argv, environ)
-                guard spawned == 0 else {
-                    continuation.resume(throwing: PostgresTestServerError(message: "cannot run \(executable.path)"))
-                    return
-                }
-                var status: Int32 = 0
-                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-                continuation.resume(returning: status)
-            }
+        let fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw PostgresTestServerError(message: "cannot open \(log)") }
+        let termination: SpawnedChild.Termination
+        do {
+            let child = try SpawnedChild.start(executable.path, arguments, standardOutput: fd, standardError: fd)
+            close(fd)
+            termination = await child.wait()
+        } catch {
+            close(fd)
+            throw PostgresTestServerError(message: "cannot run \(executable.path): \(error)")
         }
-        guard status == 0 else {
+        guard termination == .exited(0) else {
             let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            throw PostgresTestServerError(message: "\(executable.lastPathComponent) \(arguments.first ?? "") exited "
-                                          + "\(status): \(output.suffix(2000))")
+            throw PostgresTestServerError(message: "\(executable.lastPathComponent) \(arguments.first ?? "") "
+                                          + "\(termination): \(output.suffix(2000))")
         }
     }
 

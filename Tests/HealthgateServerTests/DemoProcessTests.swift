@@ -1,4 +1,5 @@
 import Foundation
+import HealthgateChildProcess
 import Synchronization
 import Testing
 
@@ -15,19 +16,23 @@ struct DemoProcessTests {
           .timeLimit(.minutes(2)))
     func stopsPromptly() async throws {
         let executable = try #require(GatewayExecutable.url)
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["demo"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
+        let output = try SpawnedChild.pipe()
+        let process: SpawnedChild
+        do {
+            process = try SpawnedChild.start(executable.path, ["demo"], standardOutput: output.write,
+                                             standardError: output.write)
+        } catch {
+            close(output.read)
+            close(output.write)
+            throw error
+        }
+        close(output.write)
         let text = OutputBuffer()
-        output.fileHandleForReading.readabilityHandler = { handle in text.append(handle.availableData) }
-        try process.run()
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        SpawnedChild.stream(output.read) { text.append(Data($0)) }
+        defer { process.kill(SIGKILL) }
 
         let ready = ContinuousClock.now + .seconds(60)
-        while !text.contents.contains("Stop with Ctrl-C"), process.isRunning, ContinuousClock.now < ready {
+        while !text.contents.contains("Stop with Ctrl-C"), process.ended == nil, ContinuousClock.now < ready {
             try await Task.sleep(for: .milliseconds(50))
         }
         #expect(text.contents.contains("Stop with Ctrl-C"), "the demo did not come up: \(text.contents.suffix(2000))")
@@ -35,15 +40,14 @@ struct DemoProcessTests {
         #expect(FileManager.default.fileExists(atPath: folder))
 
         let signalled = ContinuousClock.now
-        kill(process.processIdentifier, SIGINT)
+        process.kill(SIGINT)
         // Its last words ("stopped") are written after everything stopped and before the folder is removed; the
         // pipe's reader (a dispatch thread, not this test's task, which a loaded run may hold back) notes when.
-        while process.isRunning, ContinuousClock.now - signalled < .seconds(30) {
+        while process.ended == nil, ContinuousClock.now - signalled < .seconds(30) {
             try await Task.sleep(for: .milliseconds(10))
         }
         let took = text.firstSeen("\n    stopped").map { $0 - signalled } ?? (ContinuousClock.now - signalled)
-        #expect(!process.isRunning)
-        #expect(process.terminationStatus == 0)
+        #expect(process.ended == .exited(0), "\(String(describing: process.ended))")
         // Measured 0.45 s on a quiet machine; the bound leaves room for a loaded test run, and catches the 5 s
         // close_notify wait this replaced.
         #expect(took < .seconds(3), "the demo took \(took) to stop (exit seen after \(ContinuousClock.now - signalled)); its output ends:\n\(text.contents.suffix(600))")

@@ -1,4 +1,5 @@
 import Foundation
+import HealthgateChildProcess
 import HealthgateSimulators
 import HealthgateStorage
 import HealthgateTransport
@@ -47,21 +48,8 @@ enum MountNamespace {
 
     /// Runs a tool to its end (blocking: call from a dispatch queue or a static initialiser); exit status and output.
     static func run(_ tool: URL, _ arguments: [String]) -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = tool
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            return (-1, "\(error)")
-        }
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        let (termination, output, errors) = SpawnedChild.runSynchronously(tool.path, arguments)
+        return (termination?.status ?? -1, output + errors)
     }
 
     /// `sh -c script` run inside the mount namespace of process `pid`, off the cooperative pool.
@@ -91,18 +79,13 @@ final class NamespaceHolder: Sendable {
     /// Starts the holder and waits until it is in the mount namespace of `target`.
     static func start(joining target: Int32) async throws -> NamespaceHolder {
         guard let nsenter = MountNamespace.nsenter else { throw GatewayProcessError(description: "no nsenter") }
-        let process = Process()
-        process.executableURL = nsenter
-        process.arguments = ["--target", "\(target)", "--mount", "--", "sleep", "300"]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        let process = try SpawnedChild.start(nsenter.path, ["--target", "\(target)", "--mount", "--", "sleep", "300"])
         let termination = GatewayProcess.TerminationBox()
-        process.terminationHandler = { ended in
-            termination.withLock { $0 = .exited(ended.terminationStatus) }
+        Task {
+            let ended = await process.wait()
+            termination.withLock { $0 = .exited(ended.status) }
         }
-        try process.run()
-        let holder = NamespaceHolder(pid: process.processIdentifier, termination: termination)
+        let holder = NamespaceHolder(pid: process.pid, termination: termination)
         let wanted = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(target)/ns/mnt")
         let until = ContinuousClock.now + .seconds(10)
         while (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(holder.pid)/ns/mnt")) != wanted {

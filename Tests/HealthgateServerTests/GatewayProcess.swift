@@ -5,6 +5,7 @@ import HealthgateSimulators
 import HealthgateTransport
 import Logging
 import ServiceLifecycle
+import HealthgateChildProcess
 import Synchronization
 
 #if canImport(Glibc)
@@ -203,26 +204,24 @@ final class GatewayProcess: Sendable {
     static func start(_ executable: URL, arguments: [String], name: String, in directory: URL,
                       deadline: Duration = .seconds(30)) async throws -> GatewayProcess {
         let logURL = directory.appendingPathComponent("\(name).log")
-        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
-        let log = try FileHandle(forWritingTo: logURL)
-        defer { try? log.close() }
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = log
-        process.standardError = log
+        let log = open(logURL.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard log >= 0 else { throw GatewayProcessError(description: "cannot create \(logURL.path)") }
+        defer { close(log) }
         var environment = ProcessInfo.processInfo.environment
         environment["LOG_LEVEL"] = "info"
-        process.environment = environment
+        let spawned = try SpawnedChild.start(executable.path, arguments, environment: environment, standardOutput: log,
+                                             standardError: log)
         let termination = TerminationBox()
-        process.terminationHandler = { ended in
-            let state: Termination = ended.terminationReason == .uncaughtSignal
-                ? .signalled(ended.terminationStatus) : .exited(ended.terminationStatus)
+        Task {
+            let ended = await spawned.wait()
+            let state: Termination
+            switch ended {
+            case .exited(let status): state = .exited(status)
+            case .signalled(let signal): state = .signalled(signal)
+            }
             termination.withLock { $0 = state }
         }
-        try process.run()
-        let pid = process.processIdentifier
+        let pid = spawned.pid
 
         let until = ContinuousClock.now + deadline
         var ports: (api: Int, ops: Int)?

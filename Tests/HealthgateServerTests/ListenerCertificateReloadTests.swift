@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HealthgateChildProcess
 import HealthgateConfig
 import HealthgatePKI
 import HealthgateServer
@@ -86,16 +87,8 @@ struct ListenerCertificateReloadTests {
     }
 
     /// Runs a command and returns its standard output, trimmed.
-    static func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    static func run(_ arguments: [String]) -> String {
+        let (_, output, _) = SpawnedChild.runSynchronously("/usr/bin/env", arguments)
+        return output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HealthgateChildProcess
 
 /// A real HTTPS client for the tests: the `curl` command line with a client certificate (mutual TLS).
 ///
@@ -62,27 +63,7 @@ struct CurlClient: Sendable {
     }
 
     static func run(_ arguments: [String], stdin: [UInt8]) async throws -> (Int32, [UInt8]) {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-                process.arguments = arguments
-                let input = Pipe(), output = Pipe()
-                process.standardInput = input
-                process.standardOutput = output
-                process.standardError = FileHandle.nullDevice
-                do { try process.run() } catch {
-                    continuation.resume(throwing: error)
-                    return
-                }
-                DispatchQueue.global().async {
-                    input.fileHandleForWriting.write(Data(stdin))
-                    try? input.fileHandleForWriting.close()
-                }
-                let data = output.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(returning: (process.terminationStatus, Array(data)))
-            }
-        }
+        let (termination, output, _) = try await SpawnedChild.run("/usr/bin/curl", arguments, input: stdin)
+        return (termination.status, output)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HealthgateChildProcess
 import HealthgatePKI
 import HealthgateSimulators
 import Logging
@@ -46,23 +47,8 @@ import Testing
     }
 
     static func shell(_ command: String, pki: String) async throws -> (Int32, [UInt8]) {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/bin/sh")
-                process.arguments = ["-c", command]
-                process.environment = ["PKI": pki, "PATH": "/usr/bin:/bin"]
-                let output = Pipe()
-                process.standardOutput = output
-                process.standardError = FileHandle.nullDevice
-                do { try process.run() } catch {
-                    continuation.resume(throwing: error)
-                    return
-                }
-                let data = output.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(returning: (process.terminationStatus, Array(data)))
-            }
-        }
+        let (termination, output, _) = try await SpawnedChild.run(
+            "/bin/sh", ["-c", command], environment: ["PKI": pki, "PATH": "/usr/bin:/bin"])
+        return (termination.status, output)
     }
 }

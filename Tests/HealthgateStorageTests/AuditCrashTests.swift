@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import HealthgateChildProcess
 import Testing
 @testable import HealthgateStorage
 
@@ -35,47 +36,49 @@ struct AuditCrashTests {
     /// Runs the child, and once it has acknowledged `killAfter` records sends it SIGKILL; collects every full line it
     /// wrote before dying. Blocking reads happen on a queue of their own, not on the cooperative pool.
     static func runAndKill(_ executable: URL, arguments: [String], killAfter: Int) async throws -> ChildRun {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue(label: "test.crash-child").async {
-                let process = Process()
-                process.executableURL = executable
-                process.arguments = arguments
-                let pipe = Pipe()
-                process.standardOutput = pipe
-                process.standardError = FileHandle.nullDevice
-                do {
-                    try process.run()
-                } catch {
-                    continuation.resume(throwing: error)
-                    return
-                }
-                let reader = pipe.fileHandleForReading
+        let pipe = try SpawnedChild.pipe()
+        let process: SpawnedChild
+        do {
+            process = try SpawnedChild.start(executable.path, arguments, standardOutput: pipe.write)
+        } catch {
+            close(pipe.read)
+            close(pipe.write)
+            throw error
+        }
+        close(pipe.write)
+        let output = await withCheckedContinuation { (continuation: CheckedContinuation<(Data, Bool), Never>) in
+            Thread.detachNewThread {
                 var output = Data()
                 var lines = 0
                 var killed = false
+                var buffer = [UInt8](repeating: 0, count: 65536)
                 while true {
-                    let chunk = reader.availableData
-                    if chunk.isEmpty { break }
-                    output.append(chunk)
-                    lines += chunk.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+                    let count = buffer.withUnsafeMutableBytes { read(pipe.read, $0.baseAddress, $0.count) }
+                    if count < 0, errno == EINTR { continue }
+                    if count <= 0 { break }
+                    output.append(contentsOf: buffer[..<count])
+                    lines += buffer[..<count].reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
                     if !killed, lines >= killAfter {
-                        kill(process.processIdentifier, SIGKILL)
+                        process.kill(SIGKILL)
                         killed = true
                     }
                 }
-                process.waitUntilExit()
-                // Only complete lines were acknowledged; a torn last line is not.
-                var text = String(decoding: output, as: UTF8.self)
-                if let lastNewline = text.lastIndex(of: "\n") {
-                    text = String(text[..<lastNewline])
-                } else {
-                    text = ""
-                }
-                let seqs = text.split(separator: "\n").compactMap { Int64($0) }
-                let signal = process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil
-                continuation.resume(returning: ChildRun(acknowledged: seqs, killed: killed, terminationSignal: signal))
+                close(pipe.read)
+                continuation.resume(returning: (output, killed))
             }
         }
+        let termination = await process.wait()
+        // Only complete lines were acknowledged; a torn last line is not.
+        var text = String(decoding: output.0, as: UTF8.self)
+        if let lastNewline = text.lastIndex(of: "\n") {
+            text = String(text[..<lastNewline])
+        } else {
+            text = ""
+        }
+        let seqs = text.split(separator: "\n").compactMap { Int64($0) }
+        var signal: Int32?
+        if case .signalled(let number) = termination { signal = number }
+        return ChildRun(acknowledged: seqs, killed: output.1, terminationSignal: signal)
     }
 
     @Test("a writer killed with SIGKILL under concurrent load loses no acknowledged record; the file and chain are sound",

@@ -1,4 +1,5 @@
 import Foundation
+import HealthgateChildProcess
 import HealthgateModel
 import Testing
 @testable import HealthgateStorage
@@ -22,13 +23,7 @@ struct AuditFailClosedTests {
 
     static func run(_ tool: String, _ arguments: [String]) -> Bool {
         guard FileManager.default.isExecutableFile(atPath: tool) else { return false }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+        return SpawnedChild.runSynchronously(tool, arguments).termination == .exited(0)
     }
 
     @Test("a read-only database file makes append throw (audit-unavailable) and recovers once writable again")

@@ -1,4 +1,5 @@
 import Foundation
+import HealthgateChildProcess
 
 /// Sends one outgoing notification (an HTTPS POST over mutual TLS) and returns the receiver's answer.
 public protocol NotificationSender: Sendable {
@@ -59,30 +60,12 @@ enum CurlProcess {
 
     /// Runs curl with `arguments`, feeding `stdin`; returns its exit code and standard output.
     static func run(arguments: [String], stdin: [UInt8]) async throws -> (Int32, [UInt8]) {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                let process = Process()
-                let (url, prefix) = executable
-                process.executableURL = url
-                process.arguments = prefix + arguments
-                let input = Pipe(), output = Pipe()
-                process.standardInput = input
-                process.standardOutput = output
-                process.standardError = FileHandle.nullDevice
-                do {
-                    try process.run()
-                } catch {
-                    continuation.resume(throwing: SimulatorError(.notificationFailed, "curl could not be started"))
-                    return
-                }
-                DispatchQueue.global().async {
-                    input.fileHandleForWriting.write(Data(stdin))
-                    try? input.fileHandleForWriting.close()
-                }
-                let data = output.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                continuation.resume(returning: (process.terminationStatus, Array(data)))
-            }
+        let (url, prefix) = executable
+        do {
+            let (termination, output, _) = try await SpawnedChild.run(url.path, prefix + arguments, input: stdin)
+            return (termination.status, output)
+        } catch {
+            throw SimulatorError(.notificationFailed, "curl could not be started")
         }
     }
 
