@@ -4,10 +4,7 @@ import NIOCore
 import PostgresNIO
 
 extension AuditRow {
-    /// The columns of `audit_records` after `replica_id`, in the order `bind` writes and `init(cells:from:)` reads.
-    static let postgresColumns = AuditRow.columns
-
-    /// Reads a row selected with `postgresColumns` starting at column `first`.
+    /// Reads a row selected with `AuditRow.columns` starting at column `first`.
     init(cells: PostgresRandomAccessRow, from first: Int = 0) throws {
         self.init(record: AuditRecord.placeholder)
         seq = try cells[first].decode(Int64.self)
@@ -34,9 +31,9 @@ extension AuditRow {
 
 extension AuditRow {
     /// The columns `copyLine` writes, in its order.
-    static let copyColumns = ["replica_id", "seq", "time_ms", "request_id", "caller_subject", "caller_fingerprint", "role",
-                              "route", "purpose", "issuer", "holder", "outcome", "status", "freshness", "admits",
-                              "error_code", "upstream_attempts", "latency_us", "prev_hash", "hash"]
+    static let copyColumns = ["replica_id"] + AuditRow.columns.split(separator: ",").map {
+        $0.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
 
     /// Appends the row as one line of `COPY … FROM STDIN (FORMAT text)`: tab-separated, `\N` for NULL, backslash,
     /// tab, newline and carriage return escaped, bytea as `\\x` and hex.

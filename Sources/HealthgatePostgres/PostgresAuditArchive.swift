@@ -53,18 +53,23 @@ public struct PostgresAuditArchive: Sendable {
         }
     }
 
+    /// The replicas that have a chain (records, an anchor or signatures) as `connection` sees them, sorted.
+    static func chains(_ connection: PostgresConnection, logger: Logger) async throws -> [String] {
+        let rows = try await connection.query("""
+            SELECT replica_id FROM audit_records GROUP BY replica_id
+            UNION SELECT replica_id FROM audit_anchors UNION SELECT replica_id FROM audit_signatures
+            ORDER BY 1
+            """, logger: logger)
+        var out: [String] = []
+        for try await replica in rows.decode(String.self) { out.append(replica) }
+        return out
+    }
+
     /// The replicas that have a chain (records, an anchor or signatures), sorted.
     public func replicas() async throws(StorageError) -> [String] {
         let logger = self.logger
         return try await withConnection("listing the audit chains") { connection in
-            let rows = try await connection.query("""
-                SELECT replica_id FROM audit_records GROUP BY replica_id
-                UNION SELECT replica_id FROM audit_anchors UNION SELECT replica_id FROM audit_signatures
-                ORDER BY 1
-                """, logger: logger)
-            var out: [String] = []
-            for try await replica in rows.decode(String.self) { out.append(replica) }
-            return out
+            try await Self.chains(connection, logger: logger)
         }
     }
 
@@ -90,12 +95,7 @@ public struct PostgresAuditArchive: Sendable {
                     }
                 }
             }
-            var names = Set<String>()
-            let listed = try await connection.query("""
-                SELECT replica_id FROM audit_records GROUP BY replica_id
-                UNION SELECT replica_id FROM audit_anchors UNION SELECT replica_id FROM audit_signatures
-                """, logger: logger)
-            for try await replica in listed.decode(String.self) { names.insert(replica) }
+            var names = Set(try await Self.chains(connection, logger: logger))
             let unassigned = witnessedHeads.filter { $0.replica == nil }
             for head in witnessedHeads { if let replica = head.replica { names.insert(replica) } }
 
@@ -118,7 +118,7 @@ public struct PostgresAuditArchive: Sendable {
                     witnessed: witnessedHeads.filter { $0.replica == replica }, anchor: chain.anchor,
                     genesis: AuditCanonicalEncoding.genesisHash(replica: replica))
                 let rows = try await connection.query("""
-                    SELECT \(unescaped: AuditRow.postgresColumns) FROM audit_records WHERE replica_id = \(replica) ORDER BY seq
+                    SELECT \(unescaped: AuditRow.columns) FROM audit_records WHERE replica_id = \(replica) ORDER BY seq
                     """, logger: logger)
                 for try await row in rows { check.check(try AuditRow(cells: row.makeRandomAccess())) }
                 reports.append(ChainReport(replica: replica, report: check.report()))
@@ -147,7 +147,7 @@ public struct PostgresAuditArchive: Sendable {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             let rows = try await connection.query("""
-                SELECT replica_id, \(unescaped: AuditRow.postgresColumns) FROM audit_records
+                SELECT replica_id, \(unescaped: AuditRow.columns) FROM audit_records
                 WHERE time_ms >= \(sinceMs) AND time_ms < \(untilMs) ORDER BY time_ms, replica_id, seq
                 """, logger: logger)
             var count = 0
@@ -167,7 +167,7 @@ public struct PostgresAuditArchive: Sendable {
         let logger = self.logger
         return try await withConnection("reading a holder's audit records") { connection in
             let rows = try await connection.query("""
-                SELECT replica_id, \(unescaped: AuditRow.postgresColumns) FROM audit_records
+                SELECT replica_id, \(unescaped: AuditRow.columns) FROM audit_records
                 WHERE holder = \(holder.rawValue) ORDER BY time_ms, replica_id, seq
                 """, logger: logger)
             var out: [ChainEntry] = []

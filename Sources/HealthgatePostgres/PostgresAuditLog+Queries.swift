@@ -38,7 +38,7 @@ extension PostgresAuditLog {
         let (client, logger, replica) = (database.client, database.logger, replicaId)
         return try await Self.reading("reading audit records", deadline: .seconds(60)) {
             let rows = try await client.query(PostgresQuery(unsafeSQL: """
-                SELECT \(AuditRow.postgresColumns) FROM audit_records
+                SELECT \(AuditRow.columns) FROM audit_records
                 WHERE replica_id = $1 AND seq BETWEEN $2 AND $3 ORDER BY seq
                 """, binds: Self.bindings(replica, range.lowerBound, range.upperBound)), logger: logger)
             var entries: [AuditEntry] = []

@@ -228,16 +228,9 @@ public final class PostgresAuditLog: AuditTrail {
                           lastSigned: (seq: Int64, atMs: Int64)?, signer: AuditSigner?, sealing: AuditSealingPolicy,
                           force: Bool, logger: Logger) async throws -> AuditSignatureInfo? {
         guard let signer, head.seq > 0 else { return nil }
-        let lastSeq = lastSigned?.seq ?? 0
-        let unsigned = head.seq - lastSeq
-        guard unsigned > 0 else { return nil }
         let nowMs = AuditRow.milliseconds(Date())
-        let intervalMs = sealing.interval.components.seconds * 1000
-            + sealing.interval.components.attoseconds / 1_000_000_000_000_000
-        let timeDue = lastSigned.map { nowMs - $0.atMs >= intervalMs } ?? false
-        guard force || unsigned >= Int64(sealing.everyRecords) || timeDue else { return nil }
-        let message = AuditCanonicalEncoding.headMessage(seq: head.seq, hash: head.hash, signedAtMs: nowMs)
-        let signature = try signer.sign(message)
+        guard sealing.isDue(headSeq: head.seq, lastSigned: lastSigned, nowMs: nowMs, force: force) else { return nil }
+        let signed = try signer.signHead(seq: head.seq, hash: head.hash, signedAtMs: nowMs)
         let key = signer.publicKey
         try await connection.query("""
             INSERT INTO audit_keys (key_id, algorithm, public_key, first_used_ms)
@@ -247,11 +240,10 @@ public final class PostgresAuditLog: AuditTrail {
         try await connection.query("""
             INSERT INTO audit_signatures (replica_id, seq, head_hash, signed_at_ms, key_id, signature)
             VALUES (\(replica), \(head.seq), \(ByteBuffer(bytes: head.hash)), \(nowMs), \(key.keyID),
-                    \(ByteBuffer(bytes: signature)))
+                    \(ByteBuffer(bytes: signed.signature)))
             ON CONFLICT (replica_id, seq) DO UPDATE SET head_hash = excluded.head_hash,
                 signed_at_ms = excluded.signed_at_ms, key_id = excluded.key_id, signature = excluded.signature
             """, logger: logger)
-        return AuditSignatureInfo(seq: head.seq, headHash: head.hash, signedAt: AuditRow.date(milliseconds: nowMs),
-                                  keyID: key.keyID, signature: signature)
+        return signed
     }
 }

@@ -186,10 +186,3 @@ public final class PostgresTransferStore: Sendable {
         bindings.append(ByteBuffer(bytes: row.answer))
     }
 }
-
-extension Duration {
-    /// Whole milliseconds.
-    var milliseconds: Int64 {
-        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
-    }
-}

@@ -1,4 +1,5 @@
 import Foundation
+import HealthgateStorage
 import Logging
 import PostgresNIO
 import Synchronization
@@ -44,8 +45,8 @@ extension SharedInvalidations {
             try await connection.listen(on: Self.channel) { notifications in
                 // LISTEN is active: whatever commits from now on arrives below; read back what came before.
                 let nowMs = try await databaseClock(connection)
-                let since = state.withLock { $0.lastHeardDatabaseMs }.map { $0 - Self.milliseconds(options.catchUpMargin) }
-                    ?? nowMs - Self.milliseconds(options.firstCatchUp)
+                let since = state.withLock { $0.lastHeardDatabaseMs }.map { $0 - options.catchUpMargin.milliseconds }
+                    ?? nowMs - options.firstCatchUp.milliseconds
                 let caught = try await catchUp(connection, sinceMs: since)
                 state.withLock {
                     $0.caughtUp = true
@@ -113,9 +114,5 @@ extension SharedInvalidations {
         }
         for invalidation in missed { try await apply(invalidation) }
         return missed.count
-    }
-
-    static func milliseconds(_ duration: Duration) -> Int64 {
-        duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HealthgateModel
+import HealthgateStorage
 import Logging
 import PostgresNIO
 import ServiceLifecycle
@@ -172,7 +173,7 @@ public final class SharedInvalidations: Service, Sendable {
     public func prune(olderThan age: Duration) async throws(PostgresStoreError) -> Int {
         let client = self.client
         let logger = self.logger
-        let ageMs = Self.milliseconds(age)
+        let ageMs = age.milliseconds
         do {
             return try await withDeadline(options.deadline, "pruning invalidations") {
                 let rows = try await client.query("""

@@ -210,20 +210,13 @@ public final class AuditLog: Sendable {
         throws(StorageError) -> AuditSignatureInfo?
     {
         guard let signer, head.seq > 0 else { return nil }
-        let (lastSeq, lastAt) = try db.withStatement("SELECT seq, signed_at_ms FROM audit_signatures ORDER BY seq DESC LIMIT 1") {
-            (s) throws(StorageError) -> (Int64, Int64) in
-            try s.step() ? (s.int64(0), s.int64(1)) : (0, 0)
+        let lastSigned = try db.withStatement("SELECT seq, signed_at_ms FROM audit_signatures ORDER BY seq DESC LIMIT 1") {
+            (s) throws(StorageError) -> (seq: Int64, atMs: Int64)? in
+            try s.step() ? (s.int64(0), s.int64(1)) : nil
         }
-        let unsigned = head.seq - lastSeq
-        guard unsigned > 0 else { return nil }
         let nowMs = AuditRow.milliseconds(now)
-        let intervalMs = sealing.interval.components.seconds * 1000 + sealing.interval.components.attoseconds / 1_000_000_000_000_000
-        // The time trigger runs from the last signature; before the first one, N records or the sealer decide.
-        let timeDue = lastSeq > 0 && nowMs - lastAt >= intervalMs
-        guard force || unsigned >= Int64(sealing.everyRecords) || timeDue else { return nil }
-
-        let message = AuditCanonicalEncoding.headMessage(seq: head.seq, hash: head.hash, signedAtMs: nowMs)
-        let signature = try signer.sign(message)
+        guard sealing.isDue(headSeq: head.seq, lastSigned: lastSigned, nowMs: nowMs, force: force) else { return nil }
+        let signed = try signer.signHead(seq: head.seq, hash: head.hash, signedAtMs: nowMs)
         let key = signer.publicKey
         try db.withStatement("INSERT OR IGNORE INTO audit_keys (key_id, algorithm, public_key, first_used_ms) VALUES (?1, ?2, ?3, ?4)") {
             (s) throws(StorageError) in
@@ -239,10 +232,9 @@ public final class AuditLog: Sendable {
             try s.bind(head.hash, at: 2)
             try s.bind(nowMs, at: 3)
             try s.bind(key.keyID, at: 4)
-            try s.bind(signature, at: 5)
+            try s.bind(signed.signature, at: 5)
             try s.step()
         }
-        return AuditSignatureInfo(seq: head.seq, headHash: head.hash,
-                                  signedAt: AuditRow.date(milliseconds: nowMs), keyID: key.keyID, signature: signature)
+        return signed
     }
 }

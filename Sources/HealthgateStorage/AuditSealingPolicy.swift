@@ -13,6 +13,16 @@ public struct AuditSealingPolicy: Hashable, Sendable {
         self.everyRecords = max(1, everyRecords)
         self.interval = interval
     }
+
+    /// Whether the head at `headSeq` is to be signed at `nowMs`, given the chain's last signature (seq and time): only
+    /// when a record is unsigned, and then when forced, N records are unsigned, or T has passed since the last
+    /// signature (before the first one, N records or the sealer decide).
+    package func isDue(headSeq: Int64, lastSigned: (seq: Int64, atMs: Int64)?, nowMs: Int64, force: Bool) -> Bool {
+        let unsigned = headSeq - (lastSigned?.seq ?? 0)
+        guard unsigned > 0 else { return false }
+        let timeDue = lastSigned.map { nowMs - $0.atMs >= interval.milliseconds } ?? false
+        return force || unsigned >= Int64(everyRecords) || timeDue
+    }
 }
 
 /// A stored chain-head signature.

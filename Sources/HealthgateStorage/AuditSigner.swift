@@ -73,8 +73,15 @@ public struct AuditSigner: Sendable {
     /// The algorithm of the key.
     public var algorithm: AuditSigningAlgorithm { publicKey.algorithm }
 
+    /// Signs the chain head `seq`/`hash` as of `signedAtMs` (`AuditCanonicalEncoding.headMessage`).
+    package func signHead(seq: Int64, hash: [UInt8], signedAtMs: Int64) throws(StorageError) -> AuditSignatureInfo {
+        let message = AuditCanonicalEncoding.headMessage(seq: seq, hash: hash, signedAtMs: signedAtMs)
+        return AuditSignatureInfo(seq: seq, headHash: hash, signedAt: AuditRow.date(milliseconds: signedAtMs),
+                                  keyID: publicKey.keyID, signature: try sign(message))
+    }
+
     /// Signs `message`: 64 bytes for both algorithms.
-    package func sign(_ message: [UInt8]) throws(StorageError) -> [UInt8] {
+    func sign(_ message: [UInt8]) throws(StorageError) -> [UInt8] {
         do {
             switch key {
             case .p256(let k): return Array(try k.signature(for: message).rawRepresentation)

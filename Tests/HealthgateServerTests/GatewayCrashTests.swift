@@ -127,11 +127,13 @@ struct GatewayCrashTests {
               ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(5))
         }
+        // The signal leaves while the tally is held, so that no answer can arrive between counting what is in flight
+        // and the kill (a loaded machine could otherwise deschedule this task there until every request was answered).
         let inFlightAtKill = recorder.withLock { load -> Int in
             load.stopping = true
+            gateway.kill(SIGKILL)
             return load.started - load.finished
         }
-        gateway.kill(SIGKILL)
         await loadTask.value
         let ended = await gateway.waitForExit()
         let load = recorder.withLock { $0 }
